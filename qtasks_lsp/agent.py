@@ -88,7 +88,7 @@ def _apply_limits(limits):
 
 def _is_project_file(path, roots):
     """True for a source file under a project root and outside any environment."""
-    if not path:
+    if not path or not os.path.isabs(path):
         return False
     real = os.path.realpath(path)
     if any(part in real.split(os.sep) for part in SITE_DIRS):
@@ -97,12 +97,19 @@ def _is_project_file(path, roots):
 
 
 def _project_frame(tb, roots):
-    """The deepest traceback frame that lies in the project, else the last one."""
+    """The deepest traceback frame in the project, else the last one on disk."""
     frames = traceback.extract_tb(tb)
     for frame in reversed(frames):
         if _is_project_file(frame.filename, roots):
             return frame
-    return frames[-1] if frames else None
+    if frames and os.path.isabs(frames[-1].filename):
+        return frames[-1]
+    return None
+
+
+def _is_os_module(filename):
+    """True for the ``os`` module's source, plain or frozen (``<frozen os>``)."""
+    return filename == "<frozen os>" or os.path.basename(filename) == "os.py"
 
 
 def _missing_env_name(exc, tb):
@@ -116,7 +123,7 @@ def _missing_env_name(exc, tb):
         line = frame.line or ""
         if "environ" in line or "getenv" in line:
             return exc.args[0]
-        if "os.py" in os.path.basename(frame.filename) and "__getitem__" in frame.name:
+        if frame.name == "__getitem__" and _is_os_module(frame.filename):
             continue
         break
     return None
@@ -222,17 +229,18 @@ def _resolve_app(spec):
         target = getattr(target, part)
     if _is_app(target):
         return target
+    what = "is of type %s" % type(target).__name__
     if callable(target) and not isinstance(target, type):
         made = target()
         if inspect.isawaitable(made):
             made = asyncio.run(_await(made))
         if _is_app(made):
             return made
-        target = made
+        what = "returned a value of type %s" % type(made).__name__
     raise _Failure(
         _error(
             "not-an-app",
-            "`%s` is a %s, not a QueueTasks app" % (spec, type(target).__name__),
+            "`%s` %s, not a QueueTasks app" % (spec, what),
             "Point the app spec at a `QueueTasks(...)` instance or at a function "
             "that returns one.",
             file=getattr(sys.modules.get(module_name), "__file__", None),

@@ -14,11 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 from qtasks_lsp import __version__
+from qtasks_lsp.errors import QTasksLspError
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +62,7 @@ def _flags(args: argparse.Namespace) -> list[tuple[dict[str, Any] | None, str]]:
     if args.app:
         layers.append(({"app": args.app}, "--app"))
     if args.python:
-        layers.append(({"python": args.python}, "--python"))
+        layers.append(({"python": _python_flag(args.python)}, "--python"))
     if args.timeout:
         layers.append(({"inspection": {"timeout": args.timeout}}, "--timeout"))
     if args.env_file:
@@ -67,8 +70,25 @@ def _flags(args: argparse.Namespace) -> list[tuple[dict[str, Any] | None, str]]:
     return layers
 
 
+def _python_flag(value: str) -> str:
+    """``--python`` as an absolute path: a bare name from PATH, else from the cwd."""
+    if os.sep not in value and shutil.which(value):
+        return str(shutil.which(value))
+    return str(Path(value).expanduser().absolute())
+
+
 def _say(text: str) -> None:
     sys.stderr.write(f"qtasks-lsp: {text}\n")
+
+
+def _setup_failed(exc: QTasksLspError, root: Path, as_json: bool) -> int:
+    """Report an error that stopped everything (also as JSON with ``--json``)."""
+    _say(exc.describe().rstrip(".") + ".")
+    if as_json:
+        error = {"kind": exc.kind, "message": exc.message, "hint": exc.hint}
+        json.dump({"root": str(root.resolve()), "apps": [], "error": error}, sys.stdout)
+        print()
+    return 2
 
 
 def run_inspect(args: argparse.Namespace) -> int:
@@ -83,8 +103,7 @@ def run_inspect(args: argparse.Namespace) -> int:
     try:
         proj = project.resolve(root, _flags(args))
     except SetupError as exc:
-        _say(exc.describe().rstrip(".") + ".")
-        return 2
+        return _setup_failed(exc, root, args.json)
     for problem in proj.problems:
         _say(problem)
     status = 0
@@ -95,8 +114,7 @@ def run_inspect(args: argparse.Namespace) -> int:
         try:
             outcome = inspector.inspect(app, proj.python, proj.root, proj.sandbox())
         except SetupError as exc:
-            _say(exc.describe().rstrip(".") + ".")
-            return 2
+            return _setup_failed(exc, proj.root, args.json)
         except InspectionError as exc:
             status = 1
             reports.append({**choice, "inspection": {"ok": False, "error": exc.record}})

@@ -149,7 +149,8 @@ def read_pyproject(path: Path) -> tuple[dict[str, Any], str | None]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return {}, f"could not read {path}: {exc}"
-    table = data.get("tool", {}).get("qtasks-lsp", {})
+    tool = data.get("tool", {})
+    table = tool.get("qtasks-lsp", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         return {}, f"[tool.qtasks-lsp] in {path} is not a table (ignored)"
     return table, None

@@ -42,6 +42,16 @@ AGENT = Path(__file__).with_name("agent.py")
 MARKER = "QTASKS_LSP_INSPECTING"
 OUTPUT_CAP = 64 * 1024
 EXIT_GRACE = 2.0
+_running: set[subprocess.Popen[bytes]] = set()
+_running_lock = threading.Lock()
+
+
+def kill_all() -> None:
+    """Kill every agent still running, with its process group (used at exit)."""
+    with _running_lock:
+        procs = list(_running)
+    for proc in procs:
+        _kill_group(proc.pid)
 
 
 @attrs.define
@@ -83,21 +93,20 @@ class _CappedReader(threading.Thread):
             return
 
     def _keep(self, chunk: bytes) -> None:
-        if self.cap is None or len(self.head) < self.cap:
+        if self.cap is None:
             self.head += chunk
             return
-        self.tail += chunk
+        room = max(self.cap - len(self.head), 0)
+        self.head += chunk[:room]
+        self.tail += chunk[room:]
         if len(self.tail) > self.cap:
             self.dropped += len(self.tail) - self.cap
             del self.tail[: len(self.tail) - self.cap]
 
     def text(self) -> str:
-        data = bytes(self.head)
-        if self.cap is not None and len(data) > self.cap:
-            self.tail[:0] = data[self.cap :]
-            data = data[: self.cap]
         middle = f"\n[... {self.dropped} bytes not kept ...]\n" if self.dropped else ""
-        return (data + middle.encode() + bytes(self.tail)).decode("utf-8", "replace")
+        data = bytes(self.head) + middle.encode() + bytes(self.tail)
+        return data.decode("utf-8", "replace")
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -168,6 +177,8 @@ def run_agent(
             "Point the `python` setting at a working interpreter",
         ) from exc
     assert proc.stdout is not None and proc.stderr is not None
+    with _running_lock:
+        _running.add(proc)
     result = _CappedReader(proc.stdout, None)
     output = _CappedReader(proc.stderr, OUTPUT_CAP)
     result.start()
@@ -180,6 +191,8 @@ def run_agent(
     finally:
         _kill_group(proc.pid)
         proc.wait()
+        with _running_lock:
+            _running.discard(proc)
     result.join(EXIT_GRACE)
     output.join(EXIT_GRACE)
     for stream in (proc.stdout, proc.stderr):

@@ -1,0 +1,344 @@
+"""The static scan: what one Python file declares and sends, read with ``ast``.
+
+No code runs. For each file the scan records the QTasks apps and routers it
+creates, the routers it includes into apps, the tasks it declares with
+``@<app>.task``, ``@<router>.task`` or ``@shared_task`` (with the literal
+values of the decorator's arguments), and the places where it sends a task by
+name. Names of apps and routers are qualified (``shop.app:app``) so that
+files can refer to each other through imports.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from qtasks_lsp import pysource
+
+logger = logging.getLogger(__name__)
+
+SEND_KEYWORDS = frozenset({"priority", "timeout", "task_name", "trigger", "args", "kwargs"})
+
+
+@attrs.define
+class Span:
+    """A range in a file: 1-based lines, 0-based code-point columns."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+@attrs.define
+class TaskDef:
+    """A task declared in source."""
+
+    name: str
+    func: str
+    owner: str
+    file: Path
+    line: int
+    name_span: Span
+    decorator_span: Span | None
+    string_span: Span | None
+    options: dict[str, Any]
+    doc: str | None
+    signature: str
+    parameters: list[dict[str, Any]]
+    awaiting: bool
+    generating: str | bool
+
+
+@attrs.define
+class SendSite:
+    """A string used as a task name where a task is sent."""
+
+    name: str
+    span: Span
+    form: str
+    receiver: str | None
+    call_span: Span
+    positional: int
+    keywords: list[str]
+    unpacking: bool
+
+
+@attrs.define
+class FileScan:
+    """Everything the scan found in one file."""
+
+    path: Path
+    module: str
+    apps: dict[str, str] = attrs.Factory(dict)
+    routers: dict[str, str] = attrs.Factory(dict)
+    includes: list[tuple[str, str]] = attrs.Factory(list)
+    tasks: list[TaskDef] = attrs.Factory(list)
+    sends: list[SendSite] = attrs.Factory(list)
+    imports: dict[str, str] = attrs.Factory(dict)
+    parsed: bool = True
+
+
+class _Lines:
+    """Converts ``ast``'s UTF-8 byte columns into code-point columns."""
+
+    def __init__(self, source: str) -> None:
+        self.lines = re.split(r"\r\n|\r|\n", source)
+
+    def column(self, line: int, byte_col: int) -> int:
+        if line - 1 >= len(self.lines):
+            return byte_col
+        text = self.lines[line - 1]
+        if text.isascii():
+            return byte_col
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+    def span(self, node: ast.AST) -> Span:
+        line = node.lineno  # type: ignore[attr-defined]
+        end_line = node.end_lineno or line  # type: ignore[attr-defined]
+        return Span(
+            line,
+            self.column(line, node.col_offset),  # type: ignore[attr-defined]
+            end_line,
+            self.column(end_line, node.end_col_offset or 0),  # type: ignore[attr-defined]
+        )
+
+    def content(self, node: ast.AST) -> Span:
+        """The span of a string literal's content, without prefix and quotes."""
+        span = self.span(node)
+        text = self.lines[span.line - 1] if span.line - 1 < len(self.lines) else ""
+        col = span.col
+        while col < len(text) and text[col] in "rRuU":
+            col += 1
+        quote = 3 if text[col : col + 3] in ("\"\"\"", "\'\'\'") else 1
+        return Span(span.line, col + quote, span.end_line, max(col + quote, span.end_col - quote))
+
+
+_lines: _Lines = _Lines("")
+
+
+def _span(node: ast.AST) -> Span:
+    return _lines.span(node)
+
+
+def _literal(node: ast.AST) -> Any:
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return ast.unparse(node)
+
+
+class _Resolver:
+    """Qualifies local names: ``app`` -> ``shop.app:app`` via assignments and imports."""
+
+    def __init__(self, module: str, tree: ast.Module) -> None:
+        self.module = module
+        self.imports = pysource.import_map(tree)
+        self.locals: dict[str, str] = {}
+
+    def qualify(self, node: ast.AST) -> str | None:
+        name = pysource.dotted(node)
+        if name is None:
+            return None
+        if name in self.locals:
+            return self.locals[name]
+        head, _, rest = name.partition(".")
+        origin = self.imports.get(head)
+        if origin is not None:
+            full = f"{origin}.{rest}" if rest else origin
+            module, _, attr = full.rpartition(".")
+            return f"{module}:{attr}" if module else full
+        if "." not in name:
+            return f"{self.module}:{name}"
+        return None
+
+
+def scan_source(path: Path, source: str, root: Path) -> FileScan:
+    """Scan one file's text."""
+    module, _ = pysource.module_name(path, root)
+    result = FileScan(path=path, module=module)
+    tree = pysource.parse(source, str(path))
+    if tree is None:
+        result.parsed = False
+        return result
+    global _lines
+    _lines = _Lines(source)
+    resolver = _Resolver(module, tree)
+    result.imports = resolver.imports
+    for name, value, _line in pysource.module_level_assignments(tree):
+        if pysource.app_kind(value, resolver.imports):
+            result.apps[name] = f"{module}:{name}"
+            resolver.locals[name] = result.apps[name]
+        elif isinstance(value, ast.Call) and (
+            pysource.qualified(value.func, resolver.imports) in pysource.ROUTERS
+        ):
+            result.routers[name] = f"{module}:{name}"
+            resolver.locals[name] = result.routers[name]
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            task = _task_def(node, path, resolver)
+            if task is not None:
+                result.tasks.append(task)
+        elif isinstance(node, ast.Call):
+            _call(node, resolver, result)
+    return result
+
+
+def _task_decorator(
+    decorator: ast.expr, resolver: _Resolver
+) -> tuple[str, ast.Call | None] | None:
+    """``(owner, call)`` when a decorator registers a task, else None."""
+    call = decorator if isinstance(decorator, ast.Call) else None
+    target = call.func if call else decorator
+    if pysource.qualified(target, resolver.imports) in pysource.SHARED_TASK:
+        return "shared", call
+    if isinstance(target, ast.Attribute) and target.attr == "task":
+        owner = resolver.qualify(target.value)
+        if owner is not None:
+            return owner, call
+    return None
+
+
+def _task_def(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, path: Path, resolver: _Resolver
+) -> TaskDef | None:
+    for decorator in node.decorator_list:
+        found = _task_decorator(decorator, resolver)
+        if found is None:
+            continue
+        owner, call = found
+        options: dict[str, Any] = {}
+        string_span = None
+        name = node.name
+        if call is not None:
+            for keyword in call.keywords:
+                if keyword.arg:
+                    options[keyword.arg] = _literal(keyword.value)
+            name_node = next((k.value for k in call.keywords if k.arg == "name"), None)
+            if name_node is None and call.args:
+                name_node = call.args[0]
+            if isinstance(name_node, ast.Constant) and isinstance(name_node.value, str):
+                name = name_node.value
+                string_span = _lines.content(name_node)
+        options.pop("name", None)
+        name_line = node.lineno
+        line_text_offset = 4 if isinstance(node, ast.FunctionDef) else 10
+        def_col = _lines.column(name_line, node.col_offset)
+        name_span = Span(name_line, def_col + line_text_offset, name_line, 0)
+        name_span.end_col = name_span.col + len(node.name)
+        return TaskDef(
+            name=name,
+            func=node.name,
+            owner=owner,
+            file=path,
+            line=node.lineno,
+            name_span=name_span,
+            decorator_span=_span(decorator),
+            string_span=string_span,
+            options=options,
+            doc=ast.get_docstring(node),
+            signature=f"({ast.unparse(node.args)})",
+            parameters=_parameters(node.args),
+            awaiting=isinstance(node, ast.AsyncFunctionDef) and not _yields(node),
+            generating=_generating(node),
+        )
+    return None
+
+
+def _yields(node: ast.AST) -> bool:
+    for child in ast.walk(node):
+        if child is not node and isinstance(
+            child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+        ):
+            continue
+        if isinstance(child, (ast.Yield, ast.YieldFrom)):
+            return True
+    return False
+
+
+def _generating(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | bool:
+    if not _yields(node):
+        return False
+    return "async" if isinstance(node, ast.AsyncFunctionDef) else "sync"
+
+
+def _parameters(args: ast.arguments) -> list[dict[str, Any]]:
+    params: list[dict[str, Any]] = []
+    positional = [*args.posonlyargs, *args.args]
+    defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    for index, (arg, default) in enumerate(zip(positional, defaults)):
+        kind = "POSITIONAL_ONLY" if index < len(args.posonlyargs) else "POSITIONAL_OR_KEYWORD"
+        params.append(_param(arg, kind, default))
+    if args.vararg:
+        params.append(_param(args.vararg, "VAR_POSITIONAL", None, variadic=True))
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+        params.append(_param(arg, "KEYWORD_ONLY", default))
+    if args.kwarg:
+        params.append(_param(args.kwarg, "VAR_KEYWORD", None, variadic=True))
+    return params
+
+
+def _param(arg: ast.arg, kind: str, default: ast.expr | None, variadic: bool = False) -> dict[str, Any]:
+    return {
+        "name": arg.arg,
+        "kind": kind,
+        "annotation": ast.unparse(arg.annotation) if arg.annotation else None,
+        "default": ast.unparse(default) if default is not None else None,
+        "required": default is None and not variadic,
+    }
+
+
+def _call(node: ast.Call, resolver: _Resolver, result: FileScan) -> None:
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr == "include_router" and node.args:
+        app = resolver.qualify(func.value)
+        router = resolver.qualify(node.args[0])
+        if app and router:
+            result.includes.append((app, router))
+    keyword = next((k for k in node.keywords if k.arg == "task_name"), None)
+    unpacking = any(isinstance(a, ast.Starred) for a in node.args) or any(
+        k.arg is None for k in node.keywords
+    )
+    names = [k.arg for k in node.keywords if k.arg]
+    receiver = None
+    if isinstance(func, ast.Attribute):
+        receiver = pysource.dotted(func.value)
+    if keyword is not None and _is_str(keyword.value):
+        result.sends.append(
+            SendSite(
+                name=keyword.value.value,  # type: ignore[attr-defined]
+                span=_lines.content(keyword.value),
+                form="keyword",
+                receiver=receiver,
+                call_span=_span(node),
+                positional=len(node.args),
+                keywords=names,
+                unpacking=unpacking,
+            )
+        )
+        return
+    if not (isinstance(func, ast.Attribute) and func.attr == "add_task" and node.args):
+        return
+    first = node.args[0]
+    if _is_str(first) and receiver is not None:
+        result.sends.append(
+            SendSite(
+                name=first.value,  # type: ignore[attr-defined]
+                span=_lines.content(first),
+                form="positional",
+                receiver=receiver,
+                call_span=_span(node),
+                positional=len(node.args) - 1,
+                keywords=names,
+                unpacking=unpacking,
+            )
+        )
+
+
+def _is_str(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)

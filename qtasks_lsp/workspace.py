@@ -1,0 +1,175 @@
+"""The server's knowledge of each workspace root, answered from memory.
+
+A ``Root`` holds the static scan of its files (open buffers override the
+disk), the decided apps and interpreter, and one ``AppState`` per app with
+its catalogue. Features only read from here; nothing in this module waits
+for project code. Inspections are run by ``inspections.Scheduler``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from qtasks_lsp import catalogue as cat
+from qtasks_lsp import pysource, scan
+from qtasks_lsp.discovery import AppChoice
+from qtasks_lsp.errors import SetupError
+from qtasks_lsp.project import Project
+
+logger = logging.getLogger(__name__)
+
+
+@attrs.define
+class AppState:
+    """One app of a root: its catalogue and the state of its inspection."""
+
+    choice: AppChoice
+    catalogue: cat.Catalogue
+    state: str = "static"
+    last_error: dict[str, Any] | None = None
+    last_inspection: float | None = None
+    document: dict[str, Any] | None = None
+    loaded_files: set[Path] = attrs.Factory(set)
+    output: str = ""
+
+    def set_state(self, new: str) -> None:
+        """Change the state, logging the transition."""
+        if new != self.state:
+            logger.debug("%s: %s -> %s", self.choice.spec, self.state, new)
+            self.state = new
+
+
+@attrs.define
+class Root:
+    """A workspace folder and everything known about it."""
+
+    path: Path
+    project: Project | None = None
+    setup_error: SetupError | None = None
+    scans: dict[Path, scan.FileScan] = attrs.Factory(dict)
+    apps: dict[str, AppState] = attrs.Factory(dict)
+    layers: list[tuple[dict[str, Any] | None, str]] = attrs.Factory(list)
+    editor_python: str | None = None
+
+    def contains(self, path: Path) -> bool:
+        """True when ``path`` lies in this root."""
+        return path == self.path or self.path in path.parents
+
+    def scan_all(self, overrides: dict[Path, str]) -> None:
+        """Scan every Python file of the root (open buffers win over the disk)."""
+        started = time.perf_counter()
+        self.scans = {}
+        for path in pysource.python_files(self.path):
+            resolved = path.resolve()
+            text = overrides.get(resolved)
+            if text is None:
+                text = pysource.read_source(path)
+            if text is None:
+                continue
+            self.scans[resolved] = scan.scan_source(resolved, text, self.path)
+        for path, text in overrides.items():
+            if self.contains(path) and path not in self.scans:
+                self.scans[path] = scan.scan_source(path, text, self.path)
+        logger.info(
+            "scanned %d files of %s in %.0f ms",
+            len(self.scans),
+            self.path,
+            (time.perf_counter() - started) * 1000,
+        )
+
+    def rescan(self, path: Path, text: str | None) -> bool:
+        """Scan one file again; True when what it declares changed."""
+        old = self.scans.get(path)
+        if text is None:
+            text = pysource.read_source(path)
+        if text is None:
+            self.scans.pop(path, None)
+            return old is not None
+        new = scan.scan_source(path, text, self.path)
+        self.scans[path] = new
+        if old is None:
+            return bool(new.tasks or new.apps or new.routers)
+        if not new.parsed:
+            new.tasks, new.apps, new.routers, new.includes = (
+                old.tasks,
+                old.apps,
+                old.routers,
+                old.includes,
+            )
+            return False
+        return _declared(old) != _declared(new)
+
+    def settings_named_apps(self) -> bool:
+        """True when the apps were named by a setting rather than discovered."""
+        return bool(self.project and self.project.settings.app)
+
+    def scanned_app_specs(self) -> set[str]:
+        """The app specs declared in the scanned files."""
+        return {spec for s in self.scans.values() for spec in s.apps.values()}
+
+    def app_specs(self) -> set[str]:
+        """Every app spec known from the scan and the settings."""
+        specs = {spec for s in self.scans.values() for spec in s.apps.values()}
+        return specs | set(self.apps)
+
+    def rebuild_static(self) -> None:
+        """Recompute each app's source catalogue from the current scans."""
+        scans = list(self.scans.values())
+        specs = self.app_specs()
+        for state in self.apps.values():
+            source = cat.static(state.choice.spec, scans, specs)
+            if state.catalogue.origin == "inspected" and state.document is not None:
+                state.catalogue = cat.inspected(state.choice.spec, state.document, source)
+            else:
+                state.catalogue = source
+
+    def app_for(self, path: Path | None) -> AppState | None:
+        """The app a document belongs to: the one it declares or imports, or the nearest."""
+        if not self.apps:
+            return None
+        states = list(self.apps.values())
+        if path is None or len(states) == 1:
+            return states[0]
+        file_scan = self.scans.get(path)
+        if file_scan is not None:
+            for state in states:
+                spec = state.choice.spec
+                if spec in file_scan.apps.values():
+                    return state
+            origins = set(file_scan.imports.values())
+            for state in states:
+                module = state.choice.module
+                if any(o == module or o.startswith(module + ".") for o in origins):
+                    return state
+        return max(states, key=lambda s: _shared_prefix(s.choice.file, path))
+
+    def ordered_apps(self, path: Path | None) -> list[AppState]:
+        """Every app, the document's own first."""
+        first = self.app_for(path)
+        rest = [s for s in self.apps.values() if s is not first]
+        return ([first] if first else []) + rest
+
+
+def _declared(file_scan: scan.FileScan) -> tuple[Any, ...]:
+    return (
+        [(t.name, t.owner, t.line, t.func, repr(t.options)) for t in file_scan.tasks],
+        sorted(file_scan.apps.items()),
+        sorted(file_scan.routers.items()),
+        sorted(file_scan.includes),
+    )
+
+
+def _shared_prefix(file: Path | None, path: Path) -> int:
+    if file is None:
+        return 0
+    count = 0
+    for a, b in zip(file.parts, path.parts):
+        if a != b:
+            break
+        count += 1
+    return count
