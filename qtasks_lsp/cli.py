@@ -117,7 +117,8 @@ def run_inspect(args: argparse.Namespace) -> int:
             return _setup_failed(exc, proj.root, args.json)
         except InspectionError as exc:
             status = 1
-            reports.append({**choice, "inspection": {"ok": False, "error": exc.record}})
+            failed = {"ok": False, "error": exc.record}
+            reports.append({**choice, "inspection": failed, "output": exc.output})
             if not args.json:
                 _say(render.error_text(choice, exc.record, proj.root))
             if exc.output:

@@ -76,6 +76,12 @@ class QTasksServer(LanguageServer):
         self.log_handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         self._lexed: dict[str, tuple[int | None, Lexed]] = {}
         self.catalogue_listeners: list[Any] = []
+        self.document_listeners: list[Any] = []
+
+    def on_document_changed(self, uri: str) -> None:
+        """Let the features that follow the buffer (diagnostics) refresh."""
+        for listener in self.document_listeners:
+            listener(uri)
 
     def on_catalogue_changed(self, root: Root) -> None:
         """Let the features that depend on catalogues (diagnostics) refresh."""
@@ -207,13 +213,15 @@ def build() -> QTasksServer:
         commands,
         completion,
         definition,
+        diagnostics,
         hover,
         lifecycle,
         references,
     )
 
     server = QTasksServer()
-    for feature in (lifecycle, hover, completion, definition, references, commands):
+    features = (lifecycle, hover, completion, definition, references, commands, diagnostics)
+    for feature in features:
         feature.register(server)
     return server
 

@@ -115,11 +115,13 @@ def did_open(ls: QTasksServer, params: types.DidOpenTextDocumentParams) -> None:
     """Scan an opened document from its buffer."""
     _ensure_root(ls, params.text_document.uri)
     _rescan(ls, params.text_document.uri)
+    ls.on_document_changed(params.text_document.uri)
 
 
 def did_change(ls: QTasksServer, params: types.DidChangeTextDocumentParams) -> None:
     """Rescan an edited document."""
     _rescan(ls, params.text_document.uri)
+    ls.on_document_changed(params.text_document.uri)
 
 
 def did_save(ls: QTasksServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -143,6 +145,10 @@ def did_close(ls: QTasksServer, params: types.DidCloseTextDocumentParams) -> Non
     """Forget the buffer; the disk version counts again."""
     uri = params.text_document.uri
     ls.forget(uri)
+    if uri.startswith("file:") and ls.path_of(uri) is not None:
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
     path = ls.path_of(uri)
     root = ls.root_for(uri)
     if path is not None and root is not None and path.suffix == ".py":
