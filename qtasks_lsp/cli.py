@@ -4,6 +4,8 @@
 default). ``qtasks-lsp inspect [ROOT]`` finds the app(s) and the interpreter,
 inspects each app in the sandbox and prints the summary, the task table and
 where each decision came from (``--json``: the inspection documents).
+``qtasks-lsp check [ROOT]`` reports the editor's diagnostics for every file
+(see ``qtasks_lsp.check`` for its exit status).
 
 Exit status: 0 when every app was inspected, 1 when an inspection failed, 2 for
 usage and setup errors (no app, no interpreter, a bad spec).
@@ -42,6 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     inspect = commands.add_parser("inspect", help="inspect the QTasks app(s) of a project")
     _project_arguments(inspect)
+    check = commands.add_parser(
+        "check", help="report unknown task names and bad arguments (for CI)"
+    )
+    _project_arguments(check)
+    check.add_argument(
+        "--no-inspect", action="store_true", help="run no project code: source only"
+    )
     return parser
 
 
@@ -151,6 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "inspect":
         _logging(args.verbose)
         return run_inspect(args)
+    if args.command == "check":
+        from qtasks_lsp import check
+
+        _logging(args.verbose)
+        return check.run(args, _flags(args))
     _logging(max(args.verbose, 1), args.log_file)
     from qtasks_lsp.server import serve
 

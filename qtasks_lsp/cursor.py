@@ -130,7 +130,7 @@ def _back_whitespace(text: str, offset: int, lexed: Lexed) -> int:
     return offset
 
 
-def _enclosing_call(text: str, offset: int, lexed: Lexed) -> tuple[int, int] | None:
+def enclosing_call(text: str, offset: int, lexed: Lexed) -> tuple[int, int] | None:
     """``(open paren, argument index)`` of the call around ``offset``, if any."""
     depth = 0
     commas = 0
@@ -156,7 +156,7 @@ def _enclosing_call(text: str, offset: int, lexed: Lexed) -> tuple[int, int] | N
     return None
 
 
-def _callee(text: str, paren: int, lexed: Lexed) -> str:
+def callee_before(text: str, paren: int, lexed: Lexed) -> str:
     end = _back_whitespace(text, paren, lexed)
     match = _IDENT_BEFORE.search(text, max(0, end - 300), end)
     return match.group(0) if match else ""
@@ -170,11 +170,11 @@ def context_at(lexed: Lexed, offset: int) -> Context | None:
     text = lexed.text
     value = text[literal.content_start : literal.content_end]
     before = _back_whitespace(text, literal.start, lexed)
-    found = _enclosing_call(text, literal.start, lexed)
+    found = enclosing_call(text, literal.start, lexed)
     if found is None:
         return None
     paren, argument = found
-    callee = _callee(text, paren, lexed)
+    callee = callee_before(text, paren, lexed)
     keyword = _keyword_before(text, before, lexed)
     if keyword == "task_name":
         return Context(literal, "task_name", callee, value)

@@ -23,7 +23,8 @@ class QTasksLspError(Exception):
 
     def describe(self) -> str:
         """The message and the hint as one paragraph."""
-        return f"{self.message}. {self.hint}" if self.hint else self.message
+        message = self.message.rstrip(".!")
+        return f"{message}. {self.hint}" if self.hint else message
 
 
 class SetupError(QTasksLspError):

@@ -48,16 +48,7 @@ class Scheduler:
 
     def reset_apps(self, root: Root) -> None:
         """Create one app state per chosen app, keeping what is already known."""
-        old = root.apps
-        root.apps = {}
-        chosen = root.project.apps if root.project else []
-        for choice in chosen:
-            state = old.get(choice.spec)
-            if state is None:
-                state = AppState(choice=choice, catalogue=cat.Catalogue(app=choice.spec))
-            state.choice = choice
-            root.apps[choice.spec] = state
-        root.rebuild_static()
+        root.set_apps(root.project.apps if root.project else [])
         for state in root.apps.values():
             state.set_state(self._idle_state(root, state))
         self.notify_status()

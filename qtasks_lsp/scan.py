@@ -22,6 +22,7 @@ from qtasks_lsp import pysource
 
 logger = logging.getLogger(__name__)
 
+_IMPORT_LINE = re.compile(r"\s*(from\s+[\w.]+\s+)?import\s")
 SEND_KEYWORDS = frozenset({"priority", "timeout", "task_name", "trigger", "args", "kwargs"})
 
 
@@ -67,6 +68,9 @@ class SendSite:
     positional: int
     keywords: list[str]
     unpacking: bool
+    callee_span: Span | None = None
+    arg_spans: list[Span] = attrs.Factory(list)
+    keyword_spans: dict[str, Span] = attrs.Factory(dict)
 
 
 @attrs.define
@@ -80,6 +84,7 @@ class FileScan:
     includes: list[tuple[str, str]] = attrs.Factory(list)
     tasks: list[TaskDef] = attrs.Factory(list)
     sends: list[SendSite] = attrs.Factory(list)
+    calls: list[SendSite] = attrs.Factory(list)
     imports: dict[str, str] = attrs.Factory(dict)
     parsed: bool = True
 
@@ -119,11 +124,6 @@ class _Lines:
         return Span(span.line, col + quote, span.end_line, max(col + quote, span.end_col - quote))
 
 
-_lines: _Lines = _Lines("")
-
-
-def _span(node: ast.AST) -> Span:
-    return _lines.span(node)
 
 
 def _literal(node: ast.AST) -> Any:
@@ -136,8 +136,9 @@ def _literal(node: ast.AST) -> Any:
 class _Resolver:
     """Qualifies local names: ``app`` -> ``shop.app:app`` via assignments and imports."""
 
-    def __init__(self, module: str, tree: ast.Module) -> None:
+    def __init__(self, module: str, tree: ast.Module, lines: _Lines) -> None:
         self.module = module
+        self.lines = lines
         self.imports = pysource.import_map(tree)
         self.locals: dict[str, str] = {}
 
@@ -165,10 +166,9 @@ def scan_source(path: Path, source: str, root: Path) -> FileScan:
     tree = pysource.parse(source, str(path))
     if tree is None:
         result.parsed = False
+        result.imports = _line_imports(source)
         return result
-    global _lines
-    _lines = _Lines(source)
-    resolver = _Resolver(module, tree)
+    resolver = _Resolver(module, tree, _Lines(source))
     result.imports = resolver.imports
     for name, value, _line in pysource.module_level_assignments(tree):
         if pysource.app_kind(value, resolver.imports):
@@ -187,6 +187,18 @@ def scan_source(path: Path, source: str, root: Path) -> FileScan:
         elif isinstance(node, ast.Call):
             _call(node, resolver, result)
     return result
+
+
+def _line_imports(source: str) -> dict[str, str]:
+    """The imports of a file that does not parse, read one statement line at a time."""
+    names: dict[str, str] = {}
+    for line in source.splitlines():
+        if not _IMPORT_LINE.match(line):
+            continue
+        tree = pysource.parse(line.strip(), "<import>")
+        if tree is not None:
+            names.update(pysource.import_map(tree))
+    return names
 
 
 def _task_decorator(
@@ -224,11 +236,11 @@ def _task_def(
                 name_node = call.args[0]
             if isinstance(name_node, ast.Constant) and isinstance(name_node.value, str):
                 name = name_node.value
-                string_span = _lines.content(name_node)
+                string_span = resolver.lines.content(name_node)
         options.pop("name", None)
         name_line = node.lineno
         line_text_offset = 4 if isinstance(node, ast.FunctionDef) else 10
-        def_col = _lines.column(name_line, node.col_offset)
+        def_col = resolver.lines.column(name_line, node.col_offset)
         name_span = Span(name_line, def_col + line_text_offset, name_line, 0)
         name_span.end_col = name_span.col + len(node.name)
         return TaskDef(
@@ -238,7 +250,7 @@ def _task_def(
             file=path,
             line=node.lineno,
             name_span=name_span,
-            decorator_span=_span(decorator),
+            decorator_span=resolver.lines.span(decorator),
             string_span=string_span,
             options=options,
             doc=ast.get_docstring(node),
@@ -301,43 +313,54 @@ def _call(node: ast.Call, resolver: _Resolver, result: FileScan) -> None:
         if app and router:
             result.includes.append((app, router))
     keyword = next((k for k in node.keywords if k.arg == "task_name"), None)
+    receiver = pysource.dotted(func.value) if isinstance(func, ast.Attribute) else None
+    if keyword is not None and _is_str(keyword.value):
+        site = _site(node, resolver, keyword.value.value, "keyword", receiver)  # type: ignore[attr-defined]
+        site.span = resolver.lines.content(keyword.value)
+        result.sends.append(site)
+        return
+    if not (isinstance(func, ast.Attribute) and func.attr == "add_task"):
+        return
+    first = node.args[0] if node.args else None
+    if first is not None and _is_str(first) and receiver is not None:
+        site = _site(node, resolver, first.value, "positional", receiver)  # type: ignore[attr-defined]
+        site.span = resolver.lines.content(first)
+        site.arg_spans = site.arg_spans[1:]
+        site.positional -= 1
+        result.sends.append(site)
+    elif receiver is not None:
+        result.calls.append(_site(node, resolver, "", "function", receiver))
+
+
+def _site(
+    node: ast.Call, resolver: _Resolver, name: str, form: str, receiver: str | None
+) -> SendSite:
+    """A send call's shape: its arguments, keywords and their places."""
+    lines = resolver.lines
     unpacking = any(isinstance(a, ast.Starred) for a in node.args) or any(
         k.arg is None for k in node.keywords
     )
-    names = [k.arg for k in node.keywords if k.arg]
-    receiver = None
-    if isinstance(func, ast.Attribute):
-        receiver = pysource.dotted(func.value)
-    if keyword is not None and _is_str(keyword.value):
-        result.sends.append(
-            SendSite(
-                name=keyword.value.value,  # type: ignore[attr-defined]
-                span=_lines.content(keyword.value),
-                form="keyword",
-                receiver=receiver,
-                call_span=_span(node),
-                positional=len(node.args),
-                keywords=names,
-                unpacking=unpacking,
+    keyword_spans = {}
+    for keyword in node.keywords:
+        if keyword.arg:
+            span = lines.span(keyword)
+            keyword_spans[keyword.arg] = Span(
+                span.line, span.col, span.line, span.col + len(keyword.arg)
             )
-        )
-        return
-    if not (isinstance(func, ast.Attribute) and func.attr == "add_task" and node.args):
-        return
-    first = node.args[0]
-    if _is_str(first) and receiver is not None:
-        result.sends.append(
-            SendSite(
-                name=first.value,  # type: ignore[attr-defined]
-                span=_lines.content(first),
-                form="positional",
-                receiver=receiver,
-                call_span=_span(node),
-                positional=len(node.args) - 1,
-                keywords=names,
-                unpacking=unpacking,
-            )
-        )
+    callee = lines.span(node.func)
+    return SendSite(
+        name=name,
+        span=callee,
+        form=form,
+        receiver=receiver,
+        call_span=lines.span(node),
+        positional=len(node.args),
+        keywords=list(keyword_spans),
+        unpacking=unpacking,
+        callee_span=callee,
+        arg_spans=[lines.span(a) for a in node.args],
+        keyword_spans=keyword_spans,
+    )
 
 
 def _is_str(node: ast.AST) -> bool:

@@ -166,7 +166,7 @@ class QTasksServer(LanguageServer):
             return None
         return root, state
 
-    def setup_root(self, root: Root) -> None:
+    def setup_root(self, root: Root, inspect: bool = True) -> None:
         """Decide apps and interpreter for a root, scan it, and start inspecting."""
         root.scan_all(self.open_overrides())
         try:
@@ -183,7 +183,8 @@ class QTasksServer(LanguageServer):
         if root.project is not None:
             self.set_log_level(root.project.settings.log_level)
         self.scheduler.reset_apps(root)
-        self.scheduler.request(root)
+        if inspect:
+            self.scheduler.request(root)
 
 
 def _add_root(server: QTasksServer, path: Path) -> Root:
@@ -217,10 +218,22 @@ def build() -> QTasksServer:
         hover,
         lifecycle,
         references,
+        signature,
+        symbols,
     )
 
     server = QTasksServer()
-    features = (lifecycle, hover, completion, definition, references, commands, diagnostics)
+    features = (
+        lifecycle,
+        hover,
+        completion,
+        definition,
+        references,
+        signature,
+        symbols,
+        commands,
+        diagnostics,
+    )
     for feature in features:
         feature.register(server)
     return server

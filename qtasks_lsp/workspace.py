@@ -104,6 +104,18 @@ class Root:
             return False
         return _declared(old) != _declared(new)
 
+    def set_apps(self, choices: list[AppChoice]) -> None:
+        """One app state per chosen app, keeping what is already known of each."""
+        old = self.apps
+        self.apps = {}
+        for choice in choices:
+            state = old.get(choice.spec)
+            if state is None:
+                state = AppState(choice=choice, catalogue=cat.Catalogue(app=choice.spec))
+            state.choice = choice
+            self.apps[choice.spec] = state
+        self.rebuild_static()
+
     def settings_named_apps(self) -> bool:
         """True when the apps were named by a setting rather than discovered."""
         return bool(self.project and self.project.settings.app)

@@ -1,27 +1,24 @@
-"""Diagnostics for unknown task names, and the quick fix that renames them.
+"""Diagnostics (``qtasks`` source) and the quick fix for unknown task names.
 
-A task name in a send site (where hover treats a string as a task name: a
-``task_name=`` value, or the first argument of ``<app>.add_task`` with a
-receiver that is an app) that the document's app does not have is reported
-with code ``unknown-task`` and the closest names: a warning when the
-catalogue comes from a successful inspection, a hint-level information when
-only the source was read (dynamically registered tasks cannot be seen
-there), and nothing while no catalogue exists. Diagnostics are pushed for
-open documents, debounced while typing, and refreshed when a catalogue
-changes. The code action offers each suggestion as a quick fix.
+The rules are in ``qtasks_lsp.checks``: ``unknown-task``, ``bad-arguments``,
+``duplicate-task`` and ``app-import-failed``. They run on the open buffer's
+text. A client that supports pull diagnostics (LSP 3.17) asks for them and
+is told to ask again when a catalogue changes; other clients get them
+pushed, debounced while typing. The code action offers each suggested name
+of an ``unknown-task`` diagnostic as a quick fix.
 """
 
 from __future__ import annotations
 
 import asyncio
-import difflib
 import logging
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from qtasks_lsp.features import lookup, references
-from qtasks_lsp.workspace import AppState, Root
+from qtasks_lsp import checks
+from qtasks_lsp.features import lookup
+from qtasks_lsp.workspace import Root
 
 if TYPE_CHECKING:
     from qtasks_lsp.server import QTasksServer
@@ -34,70 +31,37 @@ DEBOUNCE = 0.3
 _pending: dict[str, asyncio.TimerHandle] = {}
 
 
-def _app_label(root: Root, state: AppState) -> str:
-    name = (state.document or {}).get("app", {}) or {}
-    label = name.get("Name") if isinstance(name, dict) else None
-    where = ""
-    if state.choice.file is not None:
-        try:
-            where = f" ({state.choice.file.relative_to(root.path).as_posix()})"
-        except ValueError:
-            where = f" ({state.choice.file})"
-    return f"'{label or state.choice.spec}'{where}"
-
-
-def _severity(state: AppState) -> types.DiagnosticSeverity | None:
-    if state.catalogue.origin == "inspected" and state.state == "ready":
-        return types.DiagnosticSeverity.Warning
-    if state.catalogue.origin == "inspected":
-        return types.DiagnosticSeverity.Information
-    if state.catalogue.tasks:
-        return types.DiagnosticSeverity.Information
-    return None
-
-
-def suggestions(name: str, known: list[str]) -> list[str]:
-    """The known names closest to ``name``, best first."""
-    return difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+def to_lsp(ls: QTasksServer, finding: checks.Finding) -> types.Diagnostic:
+    """An LSP diagnostic for a finding."""
+    return types.Diagnostic(
+        range=lookup.span_range(ls, finding.path, finding.span),
+        message=finding.message,
+        severity=types.DiagnosticSeverity(finding.severity),
+        code=finding.code,
+        source=SOURCE,
+        data=finding.data,
+    )
 
 
 def compute(ls: QTasksServer, uri: str) -> list[types.Diagnostic]:
     """The diagnostics of one document."""
-    found = ls.app_for(uri)
+    root = ls.root_for(uri)
     path = ls.path_of(uri)
-    if found is None or path is None:
+    if root is None or path is None:
         return []
-    root, state = found
-    file_scan = root.scans.get(path)
-    severity = _severity(state)
-    if file_scan is None or severity is None:
-        return []
-    known = list(state.catalogue.tasks)
-    diagnostics = []
-    for site in file_scan.sends:
-        if site.name in state.catalogue.tasks or not references.is_task_name(root, site, path):
-            continue
-        close = suggestions(site.name, known)
-        message = f"No task '{site.name}' in app {_app_label(root, state)}."
-        if close:
-            message += " Did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-        diagnostics.append(
-            types.Diagnostic(
-                range=lookup.span_range(ls, path, site.span),
-                message=message,
-                severity=severity,
-                code=UNKNOWN_TASK,
-                source=SOURCE,
-                data={"suggestions": close},
-            )
-        )
-    return diagnostics
+    return [to_lsp(ls, f) for f in checks.check_file(root, path)]
+
+
+def pull_supported(ls: QTasksServer) -> bool:
+    """True when the client asks for diagnostics itself (LSP 3.17 pull model)."""
+    caps = ls.client_capabilities
+    return bool(caps and caps.text_document and caps.text_document.diagnostic)
 
 
 def publish(ls: QTasksServer, uri: str) -> None:
     """Send the diagnostics of one open document."""
     _pending.pop(uri, None)
-    if uri not in ls.workspace.text_documents:
+    if uri not in ls.workspace.text_documents or pull_supported(ls):
         return
     try:
         items = compute(ls, uri)
@@ -121,7 +85,12 @@ def schedule(ls: QTasksServer, uri: str) -> None:
 
 
 def refresh_root(ls: QTasksServer, root: Root) -> None:
-    """Publish again for every open document of a root."""
+    """Publish again for every open document of a root (or ask a pull client to)."""
+    if pull_supported(ls):
+        caps = ls.client_capabilities.workspace
+        if caps and caps.diagnostics and caps.diagnostics.refresh_support:
+            ls.workspace_diagnostic_refresh(None)
+        return
     for uri in list(ls.workspace.text_documents):
         path = ls.path_of(uri)
         if path is not None and root.contains(path):
@@ -153,8 +122,23 @@ def code_action(
     return actions or None
 
 
+def pull(
+    ls: QTasksServer, params: types.DocumentDiagnosticParams
+) -> types.RelatedFullDocumentDiagnosticReport:
+    """Answer a ``textDocument/diagnostic`` request from the open buffer."""
+    return types.RelatedFullDocumentDiagnosticReport(
+        items=compute(ls, params.text_document.uri)
+    )
+
+
 def register(ls: QTasksServer) -> None:
-    """Register the code action and the diagnostics triggers."""
+    """Register pull diagnostics, the code action and the push triggers."""
+    ls.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(
+            identifier=SOURCE, inter_file_dependencies=True, workspace_diagnostics=False
+        ),
+    )(pull)
     ls.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),

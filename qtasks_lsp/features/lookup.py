@@ -169,15 +169,16 @@ def _function_target(
     role = cursor.function_role(text, start, end)
     if role is None:
         return None
-    task = _task_by_function(root, state, path, name, role)
+    task = task_by_function(root, state, path, name, role)
     if task is None:
         return None
     return Target(task.name, root, state, task, start, end, lexed)
 
 
-def _task_by_function(
+def task_by_function(
     root: Root, state: AppState, path: Path, name: str, role: str
 ) -> Task | None:
+    """The task whose function ``name`` is defined here (``def``) or sent (``send``)."""
     if role == "def":
         for app in root.ordered_apps(path):
             task = app.catalogue.by_function(path, name)
@@ -185,8 +186,10 @@ def _task_by_function(
                 return task
         return None
     file_scan = root.scans.get(path)
-    origin = file_scan.imports.get(name) if file_scan else None
-    module, func = (origin.rpartition(".")[0], origin.rpartition(".")[2]) if origin else (file_scan.module if file_scan else "", name)
+    spec = qualify(file_scan, name) if file_scan else None
+    if spec is None:
+        return None
+    module, _, func = spec.partition(":")
     for app in root.ordered_apps(path):
         for task in app.catalogue.tasks.values():
             if task.func != func or task.file is None:

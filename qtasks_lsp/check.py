@@ -1,0 +1,99 @@
+"""``qtasks-lsp check``: the editor's diagnostics for every Python file, for CI.
+
+The same rules as the language server (``checks``) run on every file under
+ROOT after the same static scan and, unless ``--no-inspect``, the same
+sandboxed inspection. Output is one ``path:line:col: severity[code] message``
+line per finding (paths relative to ROOT, 1-based columns), or JSON.
+
+Exit status: 1 when a finding of warning severity or above exists, 0 when
+none does, 2 for usage and setup errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from qtasks_lsp import catalogue as cat
+from qtasks_lsp import checks, inspector, project
+from qtasks_lsp.errors import InspectionError, SetupError
+from qtasks_lsp.workspace import AppState, Root
+
+logger = logging.getLogger(__name__)
+
+
+def _inspect(root: Root, state: AppState) -> None:
+    proj = root.project
+    assert proj is not None and proj.python is not None
+    try:
+        outcome = inspector.inspect(state.choice, proj.python, proj.root, proj.sandbox())
+    except InspectionError as exc:
+        state.last_error = exc.record
+        state.set_state("error")
+        sys.stderr.write(f"qtasks-lsp: could not inspect `{state.choice.spec}`: {exc.describe()}\n")
+        return
+    state.document = outcome.document
+    state.catalogue = cat.inspected(state.choice.spec, outcome.document, state.catalogue)
+    state.set_state("ready")
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _record(finding: checks.Finding, base: Path) -> dict[str, Any]:
+    return {
+        "path": _relative(finding.path, base),
+        "line": finding.span.line,
+        "column": finding.span.col + 1,
+        "end_line": finding.span.end_line,
+        "end_column": finding.span.end_col + 1,
+        "severity": checks.SEVERITY_NAMES[finding.severity],
+        "code": finding.code,
+        "message": finding.message,
+    }
+
+
+def collect(proj: project.Project, inspect: bool) -> list[checks.Finding]:
+    """Scan, optionally inspect, and check every file of a project."""
+    root = Root(path=proj.root, project=proj)
+    root.scan_all({})
+    root.set_apps(proj.apps)
+    if inspect:
+        for state in root.apps.values():
+            _inspect(root, state)
+        root.rebuild_static()
+    findings = []
+    for path in sorted(root.scans):
+        findings += checks.check_file(root, path)
+    return findings
+
+
+def run(args: argparse.Namespace, layers: list[tuple[dict[str, Any] | None, str]]) -> int:
+    """Run the check and print the findings; return the exit status."""
+    base = Path(args.root)
+    if not base.is_dir():
+        sys.stderr.write(f"qtasks-lsp: {base} is not a folder\n")
+        return 2
+    try:
+        proj = project.resolve(base, layers, need_python=not args.no_inspect)
+    except SetupError as exc:
+        sys.stderr.write(f"qtasks-lsp: {exc.describe().rstrip('.')}.\n")
+        return 2
+    findings = collect(proj, inspect=not args.no_inspect)
+    records = [_record(f, proj.root) for f in findings]
+    if args.json:
+        json.dump({"root": str(proj.root), "findings": records}, sys.stdout, indent=2)
+        print()
+    else:
+        for r in records:
+            print(f"{r['path']}:{r['line']}:{r['column']}: {r['severity']}[{r['code']}] {r['message']}")
+    failing = [f for f in findings if f.severity <= checks.WARNING]
+    return 1 if failing else 0
