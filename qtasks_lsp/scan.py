@@ -328,7 +328,7 @@ def _call(node: ast.Call, resolver: _Resolver, result: FileScan) -> None:
         site.arg_spans = site.arg_spans[1:]
         site.positional -= 1
         result.sends.append(site)
-    elif receiver is not None:
+    if receiver is not None:
         result.calls.append(_site(node, resolver, "", "function", receiver))
 
 
