@@ -14,6 +14,11 @@ pointed at fd 2, so whatever the project prints (``print``, ``os.write(1,
 ...)``, C extensions, child processes) lands on stderr and cannot corrupt the
 result.
 
+When the agent leads its own process group (as the inspector starts it), it
+watches its parent: if the parent dies mid-inspection (an editor closed, a
+terminal killed), the agent kills its whole group, so a hung import and its
+children do not outlive the caller.
+
 Inspection document, schema version 1::
 
     schema          1
@@ -45,13 +50,16 @@ import dataclasses
 import inspect
 import json
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 
 SCHEMA = 1
 MARKER = "QTASKS_LSP_INSPECTING"
 SITE_DIRS = ("site-packages", "dist-packages")
+PARENT_POLL = 0.5
 
 
 def _take_result_channel():
@@ -60,6 +68,20 @@ def _take_result_channel():
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     return result_fd
+
+
+def _watch_parent():
+    """Kill the agent's process group once the process that started it is gone."""
+    if not hasattr(os, "killpg") or os.getpgid(0) != os.getpid():
+        return
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os.killpg(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="qtasks-lsp-parent", daemon=True).start()
 
 
 def _apply_limits(limits):
@@ -468,6 +490,7 @@ def main():
     result_fd = _take_result_channel()
     os.environ.setdefault(MARKER, "1")
     request = json.loads(sys.argv[1])
+    _watch_parent()
     _apply_limits(request.get("limits") or {})
     try:
         document = inspect_app(request)

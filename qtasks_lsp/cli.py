@@ -8,7 +8,9 @@ where each decision came from (``--json``: the inspection documents).
 (see ``qtasks_lsp.check`` for its exit status).
 
 Exit status: 0 when every app was inspected, 1 when an inspection failed, 2 for
-usage and setup errors (no app, no interpreter, a bad spec).
+usage and setup errors (no app, no interpreter, a bad spec). With ``--json`` a
+setup error is printed too, as ``{"root", "apps": [], "error": {"kind",
+"message", "hint"}}``.
 """
 
 from __future__ import annotations

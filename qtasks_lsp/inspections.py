@@ -14,7 +14,7 @@ import asyncio
 import logging
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEBOUNCE = 0.3
+CLOSE_WAIT = 5.0
 
 
 class Scheduler:
@@ -41,10 +42,15 @@ class Scheduler:
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inspect")
         self.running: dict[Path, asyncio.Task[None]] = {}
         self.dirty: set[Path] = set()
+        self.jobs: set[Future[inspector.Outcome]] = set()
 
     def close(self) -> None:
-        """Stop accepting work; running agents are killed by the caller."""
+        """Stop accepting work, and kill agents until no inspection thread waits on one."""
         self.pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + CLOSE_WAIT
+        while any(not job.done() for job in self.jobs) and time.monotonic() < deadline:
+            inspector.kill_all()  # also the agent of a job that was starting it just now
+            time.sleep(0.05)
 
     def reset_apps(self, root: Root) -> None:
         """Create one app state per chosen app, keeping what is already known."""
@@ -96,20 +102,17 @@ class Scheduler:
             return
         token = str(uuid.uuid4())
         progress = await self._begin(token, root)
-        loop = asyncio.get_running_loop()
         for state in list(root.apps.values()):
             state.set_state("inspecting")
             self.notify_status()
             self._report(progress, token, state.choice.spec)
             try:
-                outcome = await loop.run_in_executor(
-                    self.pool,
-                    inspector.inspect,
-                    state.choice,
-                    proj.python,
-                    proj.root,
-                    proj.sandbox(),
+                job = self.pool.submit(
+                    inspector.inspect, state.choice, proj.python, proj.root, proj.sandbox()
                 )
+                self.jobs.add(job)
+                job.add_done_callback(self.jobs.discard)
+                outcome = await asyncio.wrap_future(job)
             except (InspectionError, SetupError) as exc:
                 self._failed(root, state, exc)
             except Exception:  # the boundary of a background job

@@ -104,6 +104,8 @@ def choose(
 
 def _usable(location: Path, source: str, tried: list[str]) -> Interpreter | None:
     """The interpreter at a venv folder or executable path if it has qtasks."""
+    venv: Path | None
+    python: Path | None
     if location.is_dir():
         venv, python = location, venv_python(location)
     else:

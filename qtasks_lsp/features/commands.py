@@ -12,16 +12,14 @@ schedules new inspections.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from qtasks_lsp import render
 from qtasks_lsp.catalogue import Task
+from qtasks_lsp.server import QTasksServer  # resolved at run time: pygls reads the hints
 from qtasks_lsp.workspace import AppState, Root
-
-if TYPE_CHECKING:
-    from qtasks_lsp.server import QTasksServer
 
 INSPECT_APP = "qtasks.server.inspectApp"
 STATUS = "qtasks.server.status"

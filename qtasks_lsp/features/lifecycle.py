@@ -45,6 +45,12 @@ def _layers(ls: QTasksServer, configured: Any) -> list[tuple[dict[str, Any] | No
 async def _configure(ls: QTasksServer) -> None:
     roots = list(ls.roots.values())
     configured: list[Any] = [None] * len(roots)
+    editor_python = ls.init_options.get("editorPython")
+    for root in roots:
+        if root.project is None:
+            root.layers = _layers(ls, None)
+            root.editor_python = editor_python if isinstance(editor_python, str) else None
+            ls.setup_root(root, inspect=False)
     caps = ls.client_capabilities
     if caps and caps.workspace and caps.workspace.configuration and roots:
         items = [types.ConfigurationItem(scope_uri=r.path.as_uri(), section="qtasks") for r in roots]
@@ -54,7 +60,6 @@ async def _configure(ls: QTasksServer) -> None:
             )
         except Exception:  # a client that cannot answer still gets defaults
             logger.debug("workspace/configuration failed", exc_info=True)
-    editor_python = ls.init_options.get("editorPython")
     for root, section in zip(roots, configured):
         root.layers = _layers(ls, section)
         root.editor_python = editor_python if isinstance(editor_python, str) else None

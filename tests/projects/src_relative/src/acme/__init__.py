@@ -1,0 +1,1 @@
+"""The acme package, in a src/ layout."""
