@@ -46,9 +46,11 @@ Error kinds raised here: ``module-not-found``, ``syntax``, ``env-missing``,
 """
 
 import asyncio
+import contextlib
 import dataclasses
 import inspect
 import json
+import linecache
 import os
 import signal
 import sys
@@ -102,10 +104,8 @@ def _apply_limits(limits):
         value = int(value)
         if hard != resource.RLIM_INFINITY:
             value = min(value, hard)
-        try:
+        with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(which, (value, hard))
-        except (ValueError, OSError):
-            pass
 
 
 def _is_project_file(path, roots):
@@ -322,17 +322,32 @@ def _def_line(lines, start):
     return start
 
 
+def _code_place(code):
+    """File, ``def`` line and last line of a function, from its code object.
+
+    Cheaper than ``inspect.getsourcelines``, which tokenizes the whole file
+    for every function: the lines come from ``linecache``, read once a file.
+    """
+    filename = code.co_filename
+    if not os.path.isabs(filename) or not os.path.isfile(filename):
+        return {"line": code.co_firstlineno}
+    start = code.co_firstlineno
+    source = linecache.getlines(filename)
+    window = source[start - 1 : start + 50]
+    lines = [line for _, _, line in code.co_lines() if line] or [start]
+    return {
+        "file": filename,
+        "line": _def_line(window, start) if window else start,
+        "end_line": max(lines),
+    }
+
+
 def _describe_function(func):
     func = inspect.unwrap(func)
     info = {"file": None, "line": None, "end_line": None, "doc": inspect.getdoc(func)}
-    try:
-        info["file"] = inspect.getsourcefile(func)
-        lines, start = inspect.getsourcelines(func)
-        info["line"] = _def_line(lines, start)
-        info["end_line"] = start + len(lines) - 1
-    except (OSError, TypeError):
-        code = getattr(func, "__code__", None)
-        info["line"] = code.co_firstlineno if code else None
+    code = getattr(func, "__code__", None)
+    if code is not None:
+        info.update(_code_place(code))
     try:
         sig = inspect.signature(func)
     except (TypeError, ValueError):
@@ -472,7 +487,7 @@ def inspect_app(request):
         document["error"] = _error(
             "exit",
             "the app exited during import (code %s)" % code,
-            "Move the code that calls sys.exit() under `if __name__ == \"__main__\":`, "
+            'Move the code that calls sys.exit() under `if __name__ == "__main__":`, '
             "or skip it when %s is set." % MARKER,
             code=code,
             file=frame.filename if frame else None,

@@ -139,9 +139,7 @@ def static(app: str, scans: list[FileScan], all_apps: set[str]) -> Catalogue:
         for task in scan.tasks:
             owner = task.owner
             router = None
-            if owner == "shared":
-                pass
-            elif owner == app:
+            if owner == "shared" or owner == app:
                 pass
             elif owner in routers or owner in included:
                 apps = included.get(owner)
@@ -157,7 +155,9 @@ def static(app: str, scans: list[FileScan], all_apps: set[str]) -> Catalogue:
     return catalogue
 
 
-def inspected(app: str, document: dict[str, Any], source: Catalogue | None) -> Catalogue:
+def inspected(
+    app: str, document: dict[str, Any], source: Catalogue | None
+) -> Catalogue:
     """The catalogue of ``app`` from an inspection document, with source positions."""
     catalogue = Catalogue(app=app, origin="inspected")
     for record in document.get("tasks") or []:
@@ -192,7 +192,12 @@ def inspected(app: str, document: dict[str, Any], source: Catalogue | None) -> C
             router=f"{router['module']}:{router['attr']}" if router else None,
             shared=bool(record.get("shared")),
         )
-        if known and known.file and task.file and known.file.resolve() == task.file.resolve():
+        if (
+            known
+            and known.file
+            and task.file
+            and known.file.resolve() == task.file.resolve()
+        ):
             task.file = known.file
         catalogue.tasks[name] = task
     if source is not None:

@@ -30,14 +30,20 @@ def _inspect(root: Root, state: AppState) -> None:
     proj = root.project
     assert proj is not None and proj.python is not None
     try:
-        outcome = inspector.inspect(state.choice, proj.python, proj.root, proj.sandbox())
+        outcome = inspector.inspect(
+            state.choice, proj.python, proj.root, proj.sandbox()
+        )
     except InspectionError as exc:
         state.last_error = exc.record
         state.set_state("error")
-        sys.stderr.write(f"qtasks-lsp: could not inspect `{state.choice.spec}`: {exc.describe()}\n")
+        sys.stderr.write(
+            f"qtasks-lsp: could not inspect `{state.choice.spec}`: {exc.describe()}\n"
+        )
         return
     state.document = outcome.document
-    state.catalogue = cat.inspected(state.choice.spec, outcome.document, state.catalogue)
+    state.catalogue = cat.inspected(
+        state.choice.spec, outcome.document, state.catalogue
+    )
     state.set_state("ready")
 
 
@@ -76,7 +82,9 @@ def collect(proj: project.Project, inspect: bool) -> list[checks.Finding]:
     return findings
 
 
-def run(args: argparse.Namespace, layers: list[tuple[dict[str, Any] | None, str]]) -> int:
+def run(
+    args: argparse.Namespace, layers: list[tuple[dict[str, Any] | None, str]]
+) -> int:
     """Run the check and print the findings; return the exit status."""
     base = Path(args.root)
     if not base.is_dir():
@@ -94,6 +102,8 @@ def run(args: argparse.Namespace, layers: list[tuple[dict[str, Any] | None, str]
         print()
     else:
         for r in records:
-            print(f"{r['path']}:{r['line']}:{r['column']}: {r['severity']}[{r['code']}] {r['message']}")
+            print(
+                f"{r['path']}:{r['line']}:{r['column']}: {r['severity']}[{r['code']}] {r['message']}"
+            )
     failing = [f for f in findings if f.severity <= checks.WARNING]
     return 1 if failing else 0

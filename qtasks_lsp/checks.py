@@ -78,7 +78,9 @@ def is_task_name(root: Root, site: SendSite, path: Path) -> bool:
     return bool(receiver_is_app(root, path, f"{site.receiver}.add_task"))
 
 
-def unknown_tasks(root: Root, state: AppState, path: Path, scan: FileScan) -> list[Finding]:
+def unknown_tasks(
+    root: Root, state: AppState, path: Path, scan: FileScan
+) -> list[Finding]:
     """``unknown-task`` findings of one file."""
     severity = unknown_severity(state)
     if severity is None:
@@ -93,7 +95,14 @@ def unknown_tasks(root: Root, state: AppState, path: Path, scan: FileScan) -> li
         if close:
             message += " Did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
         found.append(
-            Finding(path, site.span, severity, "unknown-task", message, {"suggestions": close})
+            Finding(
+                path,
+                site.span,
+                severity,
+                "unknown-task",
+                message,
+                {"suggestions": close},
+            )
         )
     return found
 
@@ -101,9 +110,14 @@ def unknown_tasks(root: Root, state: AppState, path: Path, scan: FileScan) -> li
 def _signature(task: Task) -> inspect.Signature | None:
     params = []
     records = list(task.parameters or [])
-    if task.echo and records and records[0].get("kind") in (
-        "POSITIONAL_ONLY",
-        "POSITIONAL_OR_KEYWORD",
+    if (
+        task.echo
+        and records
+        and records[0].get("kind")
+        in (
+            "POSITIONAL_ONLY",
+            "POSITIONAL_OR_KEYWORD",
+        )
     ):
         records = records[1:]
     try:
@@ -112,7 +126,10 @@ def _signature(task: Task) -> inspect.Signature | None:
             if kind is None:
                 return None
             default = inspect.Parameter.empty if record.get("required") else None
-            if kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            if kind in (
+                inspect.Parameter.VAR_POSITIONAL,
+                inspect.Parameter.VAR_KEYWORD,
+            ):
                 default = inspect.Parameter.empty
             params.append(inspect.Parameter(str(record["name"]), kind, default=default))
         return inspect.Signature(params)
@@ -153,16 +170,24 @@ def _problem_span(
     return site.span
 
 
-def _task_of_call(root: Root, state: AppState, path: Path, site: SendSite) -> Task | None:
+def _task_of_call(
+    root: Root, state: AppState, path: Path, site: SendSite
+) -> Task | None:
     from qtasks_lsp.features.lookup import task_by_function
 
     return task_by_function(root, state, path, str(site.receiver), "send")
 
 
-def bad_arguments(root: Root, state: AppState, path: Path, scan: FileScan) -> list[Finding]:
+def bad_arguments(
+    root: Root, state: AppState, path: Path, scan: FileScan
+) -> list[Finding]:
     """``bad-arguments`` findings of one file."""
     found = []
-    sites = [(s, state.catalogue.get(s.name)) for s in scan.sends if is_task_name(root, s, path)]
+    sites = [
+        (s, state.catalogue.get(s.name))
+        for s in scan.sends
+        if is_task_name(root, s, path)
+    ]
     sites += [(s, _task_of_call(root, state, path, s)) for s in scan.calls]
     for site, task in sites:
         if task is None:
@@ -172,7 +197,9 @@ def bad_arguments(root: Root, state: AppState, path: Path, scan: FileScan) -> li
             continue
         text, span = problem
         message = f"Arguments do not fit task '{task.name}' {task.func or ''}{task.signature or ''}: {text}."
-        found.append(Finding(path, span, WARNING, "bad-arguments", message, {"task": task.name}))
+        found.append(
+            Finding(path, span, WARNING, "bad-arguments", message, {"task": task.name})
+        )
     return found
 
 
@@ -186,7 +213,9 @@ def duplicates(root: Root, state: AppState, path: Path) -> list[Finding]:
         where = ""
         if first is not None and first.file is not None:
             try:
-                where = f" at {first.file.relative_to(root.path).as_posix()}:{first.line}"
+                where = (
+                    f" at {first.file.relative_to(root.path).as_posix()}:{first.line}"
+                )
             except ValueError:
                 where = f" at {first.file}:{first.line}"
         message = (
@@ -194,7 +223,9 @@ def duplicates(root: Root, state: AppState, path: Path) -> list[Finding]:
             "QTasks refuses to register a name twice."
         )
         span = task.string_span or task.name_span
-        found.append(Finding(path, span, ERROR, "duplicate-task", message, {"task": task.name}))
+        found.append(
+            Finding(path, span, ERROR, "duplicate-task", message, {"task": task.name})
+        )
     return found
 
 
@@ -218,7 +249,16 @@ def import_failed(root: Root, path: Path) -> list[Finding]:
         if error.get("hint"):
             message += f" {str(error['hint']).rstrip('.')}."
         span = Span(line, 0, line, 10_000)
-        found.append(Finding(path, span, ERROR, "app-import-failed", message, {"kind": error.get("kind")}))
+        found.append(
+            Finding(
+                path,
+                span,
+                ERROR,
+                "app-import-failed",
+                message,
+                {"kind": error.get("kind")},
+            )
+        )
     return found
 
 

@@ -35,16 +35,24 @@ def _parser() -> argparse.ArgumentParser:
         prog="qtasks-lsp",
         description="Language server and inspector for QTasks projects.",
     )
-    parser.add_argument("--version", action="version", version=f"qtasks-lsp {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"qtasks-lsp {__version__}"
+    )
     parser.add_argument("--tcp", action="store_true", help="serve over TCP, not stdio")
-    parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=2087, help="TCP port (default 2087)"
+    )
     parser.add_argument("--log-file", help="also write the server's log to this file")
     parser.add_argument(
         "-v", "--verbose", action="count", default=0, help="more logging (-vv: debug)"
     )
     commands = parser.add_subparsers(dest="command")
-    inspect = commands.add_parser("inspect", help="inspect the QTasks app(s) of a project")
+    inspect = commands.add_parser(
+        "inspect", help="inspect the QTasks app(s) of a project"
+    )
     _project_arguments(inspect)
     check = commands.add_parser(
         "check", help="report unknown task names and bad arguments (for CI)"
@@ -57,12 +65,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _project_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("root", nargs="?", default=".", help="project folder (default .)")
-    parser.add_argument("--app", action="append", help="app spec module:attr (repeatable)")
+    parser.add_argument(
+        "root", nargs="?", default=".", help="project folder (default .)"
+    )
+    parser.add_argument(
+        "--app", action="append", help="app spec module:attr (repeatable)"
+    )
     parser.add_argument("--python", help="interpreter that runs the project")
     parser.add_argument("--json", action="store_true", help="print the JSON documents")
     parser.add_argument("--timeout", type=float, help="inspection timeout in seconds")
-    parser.add_argument("--env-file", help="dotenv file loaded into the inspected process")
+    parser.add_argument(
+        "--env-file", help="dotenv file loaded into the inspected process"
+    )
     parser.add_argument(
         "-v", "--verbose", action="count", default=0, help="more logging (-vv: debug)"
     )
@@ -135,24 +149,40 @@ def run_inspect(args: argparse.Namespace) -> int:
             if exc.output:
                 logger.info("output of %s:\n%s", app.spec, exc.output)
             continue
-        reports.append({**choice, "inspection": outcome.document, "output": outcome.output})
+        reports.append(
+            {**choice, "inspection": outcome.document, "output": outcome.output}
+        )
         if not args.json:
             if len(reports) > 1:
                 print()
             print(render.inspection_text(choice, outcome.document, proj.root))
     if args.json:
-        json.dump({"root": str(proj.root), "apps": reports}, sys.stdout, indent=2)
+        sys.stdout.write(
+            json.dumps({"root": str(proj.root), "apps": reports}, indent=2)
+        )
         print()
     return status
 
 
 def _logging(verbosity: int, log_file: str | None = None) -> None:
+    """Log to stderr (and a file): warnings by default, -v info, -vv debug.
+
+    Only -vv lets pygls log protocol traffic; the package's own records also
+    reach the editor, filtered by the ``logLevel`` setting, whatever stderr shows.
+    """
     level = logging.WARNING - 10 * min(verbosity, 2)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file:
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
-    logging.basicConfig(
-        level=level, handlers=handlers, format="%(levelname)s %(name)s: %(message)s"
+    root = logging.getLogger()
+    for handler in handlers:
+        handler.setLevel(level)
+        handler.setFormatter(formatter)
+        root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    logging.getLogger("pygls").setLevel(
+        logging.DEBUG if verbosity >= 2 else logging.WARNING
     )
 
 
@@ -167,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
 
         _logging(args.verbose)
         return check.run(args, _flags(args))
-    _logging(max(args.verbose, 1), args.log_file)
+    _logging(args.verbose, args.log_file)
     from qtasks_lsp.server import serve
 
     return serve(args)

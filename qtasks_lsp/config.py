@@ -88,11 +88,17 @@ def _check(name: str, value: Any) -> tuple[Any, str | None]:
     if name in ("inspection_enabled", "trusted"):
         return (value, None) if isinstance(value, bool) else (None, "true or false")
     if name in ("inspection_timeout", "inspection_memory_limit"):
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+        ok = (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and value > 0
+        )
         return (value, None) if ok else (None, "a positive number")
     if name == "log_level":
         ok = isinstance(value, str) and value.lower() in LOG_LEVELS
-        return (value.lower(), None) if ok else (None, "one of " + ", ".join(LOG_LEVELS))
+        return (
+            (value.lower(), None) if ok else (None, "one of " + ", ".join(LOG_LEVELS))
+        )
     return None, "a known setting"
 
 

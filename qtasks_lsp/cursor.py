@@ -93,7 +93,9 @@ class Lexed:
     def in_comment(self, offset: int) -> bool:
         """True when ``offset`` lies inside a comment."""
         index = bisect.bisect_right(self.comment_starts, offset) - 1
-        return index >= 0 and self.comments[index][0] <= offset <= self.comments[index][1]
+        return (
+            index >= 0 and self.comments[index][0] <= offset <= self.comments[index][1]
+        )
 
     def skip_back(self, offset: int) -> int:
         """Move left over a literal or comment that ends at ``offset``."""
@@ -114,7 +116,9 @@ def _literal(match: re.Match[str]) -> Literal:
     content_start = match.start("string") + len(quote)
     terminated = len(body) >= 2 * len(quote) and body.endswith(quote)
     content_end = match.end() - len(quote) if terminated else match.end()
-    return Literal(start, content_start, content_end, match.end(), prefix, quote, terminated)
+    return Literal(
+        start, content_start, content_end, match.end(), prefix, quote, terminated
+    )
 
 
 def _back_whitespace(text: str, offset: int, lexed: Lexed) -> int:
@@ -190,7 +194,11 @@ def context_at(lexed: Lexed, offset: int) -> Context | None:
 
 
 def _keyword_before(text: str, offset: int, lexed: Lexed) -> str | None:
-    if offset == 0 or text[offset - 1] != "=" or text[offset - 2 : offset] in ("==", "!=", "<=", ">="):
+    if (
+        offset == 0
+        or text[offset - 1] != "="
+        or text[offset - 2 : offset] in ("==", "!=", "<=", ">=")
+    ):
         return None
     end = _back_whitespace(text, offset - 1, lexed)
     match = re.search(r"(\w+)$", text[max(0, end - 100) : end])

@@ -98,7 +98,9 @@ def check_spec(spec: str) -> None:
         )
 
 
-def locate(spec: str, root: Path, extra_paths: list[Path]) -> tuple[list[Path], Path | None]:
+def locate(
+    spec: str, root: Path, extra_paths: list[Path]
+) -> tuple[list[Path], Path | None]:
     """The ``sys.path`` folders for an explicit spec, and its module file if found."""
     module = spec.partition(":")[0]
     relative = Path(*module.split("."))
@@ -107,7 +109,9 @@ def locate(spec: str, root: Path, extra_paths: list[Path]) -> tuple[list[Path], 
         for option in (relative.with_suffix(".py"), relative / "__init__.py"):
             if (base / option).is_file():
                 return _unique([base, *extra_paths]), (base / option).resolve()
-    return _unique([root, *([root / "src"] if (root / "src").is_dir() else []), *extra_paths]), None
+    return _unique(
+        [root, *([root / "src"] if (root / "src").is_dir() else []), *extra_paths]
+    ), None
 
 
 def _unique(paths: list[Path]) -> list[Path]:
@@ -130,7 +134,9 @@ def explicit(spec: str, root: Path, extra_paths: list[Path], source: str) -> App
         for app in apps_in_file(file, root):
             if app.variable == variable:
                 line, kind = app.line, app.kind
-    return AppChoice(spec=spec, paths=paths, source=source, file=file, line=line, kind=kind)
+    return AppChoice(
+        spec=spec, paths=paths, source=source, file=file, line=line, kind=kind
+    )
 
 
 def choose(
@@ -150,7 +156,7 @@ def choose(
             "no-app",
             f"no QTasks app found under {root}: no module-level `NAME = QueueTasks(...)`",
             "Name the app with `--app module:attribute` (or the `app` setting, or "
-            "`app = \"module:attr\"` in [tool.qtasks-lsp] of pyproject.toml); a factory "
+            '`app = "module:attr"` in [tool.qtasks-lsp] of pyproject.toml); a factory '
             "function works there too",
         )
     logger.info("discovered %d app(s) under %s", len(apps), root)

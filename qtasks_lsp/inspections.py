@@ -80,6 +80,10 @@ class Scheduler:
         """Ask for a fresh inspection of a root (debounced, coalesced)."""
         if not self.can_inspect(root):
             return
+        if root.project is not None and root.project.python is not None:
+            for state in root.apps.values():
+                state.set_state("inspecting")
+            self.notify_status()
         if root.path in self.running and not self.running[root.path].done():
             self.dirty.add(root.path)
             return
@@ -108,7 +112,11 @@ class Scheduler:
             self._report(progress, token, state.choice.spec)
             try:
                 job = self.pool.submit(
-                    inspector.inspect, state.choice, proj.python, proj.root, proj.sandbox()
+                    inspector.inspect,
+                    state.choice,
+                    proj.python,
+                    proj.root,
+                    proj.sandbox(),
                 )
                 self.jobs.add(job)
                 job.add_done_callback(self.jobs.discard)
@@ -116,7 +124,9 @@ class Scheduler:
             except (InspectionError, SetupError) as exc:
                 self._failed(root, state, exc)
             except Exception:  # the boundary of a background job
-                logger.exception("inspection of %s failed unexpectedly", state.choice.spec)
+                logger.exception(
+                    "inspection of %s failed unexpectedly", state.choice.spec
+                )
                 state.set_state(self._idle_state(root, state))
             else:
                 self._succeeded(root, state, outcome)
@@ -130,11 +140,16 @@ class Scheduler:
         if not (window and window.work_done_progress):
             return False
         try:
-            await asyncio.wait_for(self.server.work_done_progress.create_async(token), 5)
+            await asyncio.wait_for(
+                self.server.work_done_progress.create_async(token), 5
+            )
         except Exception:  # a client that refuses progress still gets results
             return False
         self.server.work_done_progress.begin(
-            token, types.WorkDoneProgressBegin(title="QTasks", message=f"inspecting {root.path.name}")
+            token,
+            types.WorkDoneProgressBegin(
+                title="QTasks", message=f"inspecting {root.path.name}"
+            ),
         )
         return True
 
@@ -144,20 +159,30 @@ class Scheduler:
                 token, types.WorkDoneProgressReport(message=f"inspecting {spec}")
             )
 
-    def _succeeded(self, root: Root, state: AppState, outcome: inspector.Outcome) -> None:
+    def _succeeded(
+        self, root: Root, state: AppState, outcome: inspector.Outcome
+    ) -> None:
         document = outcome.document
         state.document = document
         state.output = outcome.output
         state.last_error = None
         state.last_inspection = time.time()
         state.loaded_files = {Path(p) for p in document.get("loaded_files") or []}
-        state.catalogue = cat.inspected(state.choice.spec, document, state.catalogue if state.catalogue.origin == "source" else None)
+        state.catalogue = cat.inspected(
+            state.choice.spec,
+            document,
+            state.catalogue if state.catalogue.origin == "source" else None,
+        )
         root.rebuild_static()
         state.set_state("ready")
-        self.server.said = {k for k in self.server.said if not k.startswith(f"fail:{state.choice.spec}")}
+        self.server.said = {
+            k for k in self.server.said if not k.startswith(f"fail:{state.choice.spec}")
+        }
         self.server.on_catalogue_changed(root)
 
-    def _failed(self, root: Root, state: AppState, exc: InspectionError | SetupError) -> None:
+    def _failed(
+        self, root: Root, state: AppState, exc: InspectionError | SetupError
+    ) -> None:
         record: dict[str, Any] = getattr(exc, "record", None) or {
             "kind": exc.kind,
             "message": exc.message,
@@ -166,13 +191,23 @@ class Scheduler:
         state.last_error = record
         state.last_inspection = time.time()
         state.set_state("stale" if state.catalogue.origin == "inspected" else "error")
-        shown = "the last good result is kept" if state.state == "stale" else "using tasks read from source"
-        message = f"QTasks: could not inspect `{state.choice.spec}`: {record.get('message')}."
+        shown = (
+            "the last good result is kept"
+            if state.state == "stale"
+            else "using tasks read from source"
+        )
+        message = (
+            f"QTasks: could not inspect `{state.choice.spec}`: {record.get('message')}."
+        )
         if record.get("hint"):
             message += f" {str(record['hint']).rstrip('.')}."
         message += f" ({shown})"
         logger.warning("%s", message)
-        self.server.say_once(f"fail:{state.choice.spec}:{record.get('kind')}:{record.get('message')}", message, types.MessageType.Warning)
+        self.server.say_once(
+            f"fail:{state.choice.spec}:{record.get('kind')}:{record.get('message')}",
+            message,
+            types.MessageType.Warning,
+        )
         self.server.on_catalogue_changed(root)
 
     def _no_python(self, root: Root) -> None:

@@ -20,6 +20,7 @@ project does at import can hurt the caller:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -80,6 +81,7 @@ class _CappedReader(threading.Thread):
     def __init__(self, stream: IO[bytes], cap: int | None) -> None:
         super().__init__(daemon=True)
         self.stream = stream
+        self.fd = stream.fileno()
         self.cap = cap
         self.head = bytearray()
         self.tail = bytearray()
@@ -87,7 +89,7 @@ class _CappedReader(threading.Thread):
 
     def run(self) -> None:
         try:
-            for chunk in iter(lambda: self.stream.read1(65536), b""):
+            for chunk in iter(lambda: os.read(self.fd, 65536), b""):
                 self._keep(chunk)
         except (OSError, ValueError):
             return
@@ -135,10 +137,8 @@ def environment(sandbox: Sandbox) -> dict[str, str]:
 
 
 def _kill_group(pgid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def run_agent(
@@ -218,14 +218,16 @@ def _document(
             f"importing `{app.spec}` did not finish within {sandbox.timeout:g} s "
             "and was stopped",
             "Module-level code must not block: move calls such as `app.run_forever()` "
-            "or servers under `if __name__ == \"__main__\":`, or skip them when the "
+            'or servers under `if __name__ == "__main__":`, or skip them when the '
             f"{MARKER} environment variable is set; or raise `inspection.timeout`",
         )
     if raw:
         try:
             document = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            return _failed(app, "protocol", f"the agent's answer was unreadable: {exc}", None)
+            return _failed(
+                app, "protocol", f"the agent's answer was unreadable: {exc}", None
+            )
         if isinstance(document, dict):
             return document
     if returncode is not None and returncode < 0:
@@ -235,14 +237,14 @@ def _document(
             "crash",
             f"the interpreter was killed by {name} while importing `{app.spec}`",
             "A C extension crashed or a resource limit was reached; run "
-            f"`python -c \"import {app.module}\"` to see it",
+            f'`python -c "import {app.module}"` to see it',
         )
     return _failed(
         app,
         "exit",
         f"the app exited during import (code {returncode})",
         "Something at import time called os._exit() or exit(); move it under "
-        f"`if __name__ == \"__main__\":` or skip it when {MARKER} is set",
+        f'`if __name__ == "__main__":` or skip it when {MARKER} is set',
         code=returncode,
     )
 
@@ -254,7 +256,9 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
-def _failed(app: AppChoice, kind: str, message: str, hint: str | None, **extra: Any) -> dict[str, Any]:
+def _failed(
+    app: AppChoice, kind: str, message: str, hint: str | None, **extra: Any
+) -> dict[str, Any]:
     error = {"kind": kind, "message": message, "hint": hint, "file": None, "line": None}
     error.update(extra)
     return {"schema": 1, "ok": False, "spec": app.spec, "tasks": [], "error": error}

@@ -61,7 +61,10 @@ class Project:
 
 def extra_paths(settings: config.Settings, root: Path) -> list[Path]:
     """The ``extraPaths`` setting as absolute folders."""
-    return [config.resolve_path(settings, "extra_paths", p, root) for p in settings.extra_paths]
+    return [
+        config.resolve_path(settings, "extra_paths", p, root)
+        for p in settings.extra_paths
+    ]
 
 
 def resolve(
@@ -81,7 +84,9 @@ def resolve(
     try:
         explicit = None
         if settings.python:
-            explicit = str(config.resolve_path(settings, "python", settings.python, root))
+            explicit = str(
+                config.resolve_path(settings, "python", settings.python, root)
+            )
         python = interpreter.choose(
             root,
             explicit=explicit,

@@ -58,7 +58,11 @@ ROUTERS = frozenset(
     }
 )
 SHARED_TASK = frozenset(
-    {"qtasks.shared_task", "qtasks.utils.shared_task", "qtasks.utils.registry.shared_task"}
+    {
+        "qtasks.shared_task",
+        "qtasks.utils.shared_task",
+        "qtasks.utils.registry.shared_task",
+    }
 )
 
 
@@ -172,9 +176,12 @@ def module_level_assignments(tree: ast.Module) -> Iterator[tuple[str, ast.expr, 
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     yield target.id, node.value, node.lineno
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            if isinstance(node.target, ast.Name):
-                yield node.target.id, node.value, node.lineno
+        elif (
+            isinstance(node, ast.AnnAssign)
+            and node.value is not None
+            and isinstance(node.target, ast.Name)
+        ):
+            yield node.target.id, node.value, node.lineno
 
 
 def module_name(path: Path, root: Path) -> tuple[str, Path]:

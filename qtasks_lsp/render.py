@@ -6,6 +6,7 @@ The app summary keeps the fields and labels of QTasks' own
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,24 +33,30 @@ def task_row(task: dict[str, Any], root: Path) -> tuple[str, ...]:
         str(task.get("name")),
         str(task.get("priority")),
         tags,
-        "async" if task.get("awaiting") or task.get("generating") == "async" else "sync",
+        "async"
+        if task.get("awaiting") or task.get("generating") == "async"
+        else "sync",
         str(task.get("generating") or "no"),
         "yes" if task.get("echo") else "no",
         where,
     )
 
 
-def text_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+def text_table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
     """A plain-text table with aligned columns."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header, *rows]]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip()
+        for r in [header, *rows]
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
-def markdown_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+def markdown_table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
     """A Markdown table; pipes in cells are escaped."""
-    def cells(row: tuple[str, ...]) -> str:
+
+    def cells(row: Sequence[str]) -> str:
         return "| " + " | ".join(c.replace("|", "\\|") for c in row) + " |"
 
     return "\n".join([cells(header), "|" + "---|" * len(header), *map(cells, rows)])
@@ -71,7 +78,9 @@ def origin_lines(choice: dict[str, Any]) -> list[str]:
     ]
 
 
-def inspection_text(choice: dict[str, Any], document: dict[str, Any], root: Path) -> str:
+def inspection_text(
+    choice: dict[str, Any], document: dict[str, Any], root: Path
+) -> str:
     """The terminal report of one inspected app."""
     qtasks = document.get("qtasks") or {}
     python = document.get("python") or {}
@@ -97,7 +106,9 @@ def _summary_text(document: dict[str, Any]) -> str:
     return "\n".join(f"{label:<26}: {value}" for label, value in app.items())
 
 
-def inspection_markdown(choice: dict[str, Any], document: dict[str, Any], root: Path) -> str:
+def inspection_markdown(
+    choice: dict[str, Any], document: dict[str, Any], root: Path
+) -> str:
     """The Markdown report of one inspected app, for editors."""
     app = document.get("app") or {}
     title = app.get("Name") or choice["spec"]
@@ -110,13 +121,15 @@ def inspection_markdown(choice: dict[str, Any], document: dict[str, Any], root: 
     if app:
         lines.append("## Summary")
         lines.append("")
-        rows = [(str(k), str(v)) for k, v in app.items()]
-        lines.append(markdown_table(rows, ("field", "value")))
+        fields = [(str(k), str(v)) for k, v in app.items()]
+        lines.append(markdown_table(fields, ("field", "value")))
         lines.append("")
     rows = [task_row(t, root) for t in sorted_tasks(document)]
     lines.append(f"## Tasks ({len(rows)})")
     lines.append("")
-    lines.append(markdown_table(rows, TABLE_COLUMNS) if rows else "No registered tasks.")
+    lines.append(
+        markdown_table(rows, TABLE_COLUMNS) if rows else "No registered tasks."
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -128,7 +141,9 @@ def error_text(choice: dict[str, Any], error: dict[str, Any], root: Path) -> str
     )
     if error.get("file"):
         where = relative(error["file"], root)
-        text += f" At {where}" + (f", line {error['line']}." if error.get("line") else ".")
+        text += f" At {where}" + (
+            f", line {error['line']}." if error.get("line") else "."
+        )
     if error.get("hint"):
         text += f" {error['hint'].rstrip('.')}."
     return text

@@ -23,7 +23,9 @@ from qtasks_lsp import pysource
 logger = logging.getLogger(__name__)
 
 _IMPORT_LINE = re.compile(r"\s*(from\s+[\w.]+\s+)?import\s")
-SEND_KEYWORDS = frozenset({"priority", "timeout", "task_name", "trigger", "args", "kwargs"})
+SEND_KEYWORDS = frozenset(
+    {"priority", "timeout", "task_name", "trigger", "args", "kwargs"}
+)
 
 
 @attrs.define
@@ -120,10 +122,13 @@ class _Lines:
         col = span.col
         while col < len(text) and text[col] in "rRuU":
             col += 1
-        quote = 3 if text[col : col + 3] in ("\"\"\"", "\'\'\'") else 1
-        return Span(span.line, col + quote, span.end_line, max(col + quote, span.end_col - quote))
-
-
+        quote = 3 if text[col : col + 3] in ('"""', "'''") else 1
+        return Span(
+            span.line,
+            col + quote,
+            span.end_line,
+            max(col + quote, span.end_col - quote),
+        )
 
 
 def _literal(node: ast.AST) -> Any:
@@ -283,19 +288,25 @@ def _parameters(args: ast.arguments) -> list[dict[str, Any]]:
     params: list[dict[str, Any]] = []
     positional = [*args.posonlyargs, *args.args]
     defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-    for index, (arg, default) in enumerate(zip(positional, defaults)):
-        kind = "POSITIONAL_ONLY" if index < len(args.posonlyargs) else "POSITIONAL_OR_KEYWORD"
+    for index, (arg, default) in enumerate(zip(positional, defaults, strict=False)):
+        kind = (
+            "POSITIONAL_ONLY"
+            if index < len(args.posonlyargs)
+            else "POSITIONAL_OR_KEYWORD"
+        )
         params.append(_param(arg, kind, default))
     if args.vararg:
         params.append(_param(args.vararg, "VAR_POSITIONAL", None, variadic=True))
-    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=False):
         params.append(_param(arg, "KEYWORD_ONLY", default))
     if args.kwarg:
         params.append(_param(args.kwarg, "VAR_KEYWORD", None, variadic=True))
     return params
 
 
-def _param(arg: ast.arg, kind: str, default: ast.expr | None, variadic: bool = False) -> dict[str, Any]:
+def _param(
+    arg: ast.arg, kind: str, default: ast.expr | None, variadic: bool = False
+) -> dict[str, Any]:
     return {
         "name": arg.arg,
         "kind": kind,

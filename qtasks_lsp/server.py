@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -27,7 +26,12 @@ from qtasks_lsp.workspace import AppState, Root
 
 logger = logging.getLogger(__name__)
 
-LOG_LEVELS = {"error": logging.ERROR, "warning": logging.WARNING, "info": logging.INFO, "debug": logging.DEBUG}
+LOG_LEVELS = {
+    "error": logging.ERROR,
+    "warning": logging.WARNING,
+    "info": logging.INFO,
+    "debug": logging.DEBUG,
+}
 MESSAGE_TYPES = {
     logging.ERROR: types.MessageType.Error,
     logging.WARNING: types.MessageType.Warning,
@@ -73,7 +77,9 @@ class QTasksServer(LanguageServer):
         self.said: set[str] = set()
         self.scheduler = Scheduler(self)
         self.log_handler = ClientLogHandler(self)
-        self.log_handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        self.log_handler.setFormatter(
+            logging.Formatter("%(levelname)s %(name)s: %(message)s")
+        )
         self._lexed: dict[str, tuple[int | None, Lexed]] = {}
         self.catalogue_listeners: list[Any] = []
         self.document_listeners: list[Any] = []
@@ -111,7 +117,9 @@ class QTasksServer(LanguageServer):
     def root_for(self, uri: str) -> Root | None:
         """The root a document belongs to; the first root for non-file documents."""
         path = self.path_of(uri)
-        roots = sorted(self.roots.values(), key=lambda r: len(r.path.parts), reverse=True)
+        roots = sorted(
+            self.roots.values(), key=lambda r: len(r.path.parts), reverse=True
+        )
         if path is None:
             return roots[-1] if roots else None
         for root in roots:
@@ -166,9 +174,16 @@ class QTasksServer(LanguageServer):
             return None
         return root, state
 
-    def setup_root(self, root: Root, inspect: bool = True) -> None:
-        """Decide apps and interpreter for a root, scan it, and start inspecting."""
-        root.scan_all(self.open_overrides())
+    def setup_root(
+        self, root: Root, inspect: bool = True, rescan: bool = False
+    ) -> None:
+        """Decide apps and interpreter for a root, scan it, and start inspecting.
+
+        The files are scanned the first time only (or when ``rescan``): later
+        changes reach the scan through document and file-watch events.
+        """
+        if rescan or not root.scans:
+            root.scan_all(self.open_overrides())
         try:
             root.project = project.resolve(
                 root.path, root.layers, root.editor_python, need_python=False
@@ -179,7 +194,9 @@ class QTasksServer(LanguageServer):
             root.setup_error = exc
             logger.info("%s: %s", root.path, exc.describe())
         for problem in root.project.problems if root.project else []:
-            self.say_once(f"setting:{problem}", f"QTasks: {problem}", types.MessageType.Warning)
+            self.say_once(
+                f"setting:{problem}", f"QTasks: {problem}", types.MessageType.Warning
+            )
         if root.project is not None:
             self.set_log_level(root.project.settings.log_level)
         self.scheduler.reset_apps(root)

@@ -111,7 +111,9 @@ class Root:
         for choice in choices:
             state = old.get(choice.spec)
             if state is None:
-                state = AppState(choice=choice, catalogue=cat.Catalogue(app=choice.spec))
+                state = AppState(
+                    choice=choice, catalogue=cat.Catalogue(app=choice.spec)
+                )
             state.choice = choice
             self.apps[choice.spec] = state
         self.rebuild_static()
@@ -136,7 +138,9 @@ class Root:
         for state in self.apps.values():
             source = cat.static(state.choice.spec, scans, specs)
             if state.catalogue.origin == "inspected" and state.document is not None:
-                state.catalogue = cat.inspected(state.choice.spec, state.document, source)
+                state.catalogue = cat.inspected(
+                    state.choice.spec, state.document, source
+                )
             else:
                 state.catalogue = source
 
@@ -180,7 +184,7 @@ def _shared_prefix(file: Path | None, path: Path) -> int:
     if file is None:
         return 0
     count = 0
-    for a, b in zip(file.parts, path.parts):
+    for a, b in zip(file.parts, path.parts, strict=False):
         if a != b:
             break
         count += 1

@@ -141,7 +141,9 @@ def test_only_info_findings_exit_zero(tmp_path: Path) -> None:
     status, data, _ = check(root, "--no-inspect")
 
     assert status == 0
-    assert brief(data["findings"]) == [("shop/checkout.py", 17, 19, 23, "info", "unknown-task")]
+    assert brief(data["findings"]) == [
+        ("shop/checkout.py", 17, 19, 23, "info", "unknown-task")
+    ]
 
 
 def test_setup_errors_exit_two(tmp_path: Path) -> None:

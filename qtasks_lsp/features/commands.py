@@ -18,7 +18,9 @@ import attrs
 
 from qtasks_lsp import render
 from qtasks_lsp.catalogue import Task
-from qtasks_lsp.server import QTasksServer  # resolved at run time: pygls reads the hints
+from qtasks_lsp.server import (
+    QTasksServer,  # resolved at run time: pygls reads the hints
+)
 from qtasks_lsp.workspace import AppState, Root
 
 INSPECT_APP = "qtasks.server.inspectApp"
@@ -30,7 +32,12 @@ def _choice(root: Root, state: AppState) -> dict[str, Any]:
     proj = root.project
     if proj is not None:
         return proj.choice(state.choice)
-    return {"spec": state.choice.spec, "source": state.choice.source, "python": None, "python_source": None}
+    return {
+        "spec": state.choice.spec,
+        "source": state.choice.source,
+        "python": None,
+        "python_source": None,
+    }
 
 
 def _task_record(task: Task) -> dict[str, Any]:
@@ -42,7 +49,11 @@ def _task_record(task: Task) -> dict[str, Any]:
 
 
 def _find(ls: QTasksServer, argument: Any) -> tuple[Root, AppState] | None:
-    if isinstance(argument, str) and ":" in argument and not argument.startswith("file:"):
+    if (
+        isinstance(argument, str)
+        and ":" in argument
+        and not argument.startswith("file:")
+    ):
         for root in ls.roots.values():
             if argument in root.apps:
                 return root, root.apps[argument]
@@ -69,11 +80,18 @@ def inspect_app(ls: QTasksServer, *arguments: Any) -> dict[str, Any] | None:
     if document is not None:
         text = render.inspection_text(choice, document, root.path)
         markdown = render.inspection_markdown(choice, document, root.path)
-        return {"text": text, "markdown": markdown, "app": document.get("app"), "tasks": tasks}
+        return {
+            "text": text,
+            "markdown": markdown,
+            "app": document.get("app"),
+            "tasks": tasks,
+        }
     static_document = {"app": None, "tasks": tasks, "qtasks": None}
     note = _why_static(state)
     text = note + "\n\n" + render.inspection_text(choice, static_document, root.path)
-    markdown = f"> {note}\n\n" + render.inspection_markdown(choice, static_document, root.path)
+    markdown = f"> {note}\n\n" + render.inspection_markdown(
+        choice, static_document, root.path
+    )
     return {"text": text, "markdown": markdown, "app": None, "tasks": tasks}
 
 
@@ -99,7 +117,7 @@ def _stamp(value: float | None) -> str | None:
 
 def status_payload(ls: QTasksServer) -> dict[str, Any]:
     """Every app of every root: spec, interpreter, state, errors and counts."""
-    apps = []
+    apps: list[dict[str, Any]] = []
     for root in ls.roots.values():
         proj = root.project
         for state in root.apps.values():
@@ -109,7 +127,9 @@ def status_payload(ls: QTasksServer) -> dict[str, Any]:
                     "root": str(root.path),
                     "source": state.choice.source,
                     "python": str(proj.python.path) if proj and proj.python else None,
-                    "pythonSource": proj.python.source if proj and proj.python else None,
+                    "pythonSource": proj.python.source
+                    if proj and proj.python
+                    else None,
                     "state": state.state,
                     "taskCount": len(state.catalogue.tasks),
                     "origin": state.catalogue.origin,
@@ -124,7 +144,8 @@ def status_payload(ls: QTasksServer) -> dict[str, Any]:
             f"python {app['python'] or 'none'} ({app['pythonSource'] or '-'})"
         )
         if app["lastError"]:
-            lines.append(f"  last error: {app['lastError'].get('message')}")
+            error: dict[str, Any] = app["lastError"]
+            lines.append(f"  last error: {error.get('message')}")
     for root in ls.roots.values():
         if root.setup_error is not None:
             lines.append(f"{root.path}: {root.setup_error.describe()}")
@@ -141,7 +162,7 @@ def status(ls: QTasksServer, *arguments: Any) -> dict[str, Any]:
 def refresh(ls: QTasksServer, *arguments: Any) -> None:
     """The ``qtasks.server.refresh`` command: decide again and inspect again."""
     for root in ls.roots.values():
-        ls.setup_root(root)
+        ls.setup_root(root, rescan=True)
     return None
 
 

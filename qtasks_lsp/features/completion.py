@@ -6,50 +6,97 @@ each with its priority, kind and place as detail and the hover card as
 documentation. The edit replaces the whole string content, so names with
 dots or colons complete from any cursor position. At an empty first argument
 of ``<app>.add_task(`` the item inserts the quotes too. Long lists are
-filtered by what is typed and marked incomplete.
+filtered by what is typed (names that start with it first, then names that
+contain it), capped at 50 items, and marked incomplete, so that typing more
+reaches every name.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from qtasks_lsp import cursor
-from qtasks_lsp.catalogue import Task
+from qtasks_lsp.catalogue import Catalogue, Task
 from qtasks_lsp.features import hover, lookup
 from qtasks_lsp.workspace import AppState, Root
 
 if TYPE_CHECKING:
     from qtasks_lsp.server import QTasksServer
 
-LIMIT = 200
+LIMIT = 50
 _EMPTY_CALL = re.compile(r"([\w.]*\w)\s*\.\s*add_task\s*\(\s*$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _shown_path(file: Path, root: Path) -> str:
+    """A task's file as shown in details: relative to the root when inside it."""
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        return file.name
 
 
 def _detail(task: Task, root: Root) -> str:
     kind = "async" if task.awaiting or task.generating == "async" else "sync"
     where = ""
     if task.file is not None:
-        try:
-            where = f" · {task.file.relative_to(root.path).as_posix()}"
-        except ValueError:
-            where = f" · {task.file.name}"
+        where = f" · {_shown_path(task.file, root.path)}"
         if task.line:
             where += f":{task.line}"
     return f"priority {task.priority} · {kind}{where}"
 
 
-def _candidates(root: Root, path: object) -> list[tuple[AppState, Task]]:
+Candidate = tuple[AppState, Task, str]
+_cache: dict[tuple[int, ...], tuple[list[Catalogue], list[Candidate]]] = {}
+
+
+def _narrow(candidates: list[Candidate], typed: str) -> list[Candidate]:
+    """At most ``LIMIT`` names containing what is typed, those starting with it first."""
+    needle = typed.lower()
+    starting = [c for c in candidates if c[2].startswith(needle)]
+    if len(starting) >= LIMIT:
+        return starting[:LIMIT]
+    containing = [
+        c for c in candidates if needle in c[2] and not c[2].startswith(needle)
+    ]
+    return (starting + containing)[:LIMIT]
+
+
+def _candidates(root: Root, path: Path | None) -> list[Candidate]:
+    """Every task name once, the document's app first; cached per set of catalogues.
+
+    The cache keeps the catalogues it was built from alive, so their ids
+    cannot be reused by newer catalogues while the entry exists.
+    """
+    states = root.ordered_apps(path)
+    key = tuple(id(state.catalogue) for state in states)
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached[1]
     seen: set[str] = set()
     found = []
-    for state in root.ordered_apps(path):  # type: ignore[arg-type]
+    for state in states:
         for task in state.catalogue.tasks.values():
             if task.name not in seen:
                 seen.add(task.name)
-                found.append((state, task))
+                found.append((state, task, task.name.lower()))
+    _cache.clear()
+    _cache[key] = ([state.catalogue for state in states], found)
     return found
+
+
+def _resolves_documentation(ls: QTasksServer) -> bool:
+    """True when the client fetches an item's documentation through resolve."""
+    caps = ls.client_capabilities
+    text = caps.text_document if caps else None
+    item = text.completion.completion_item if text and text.completion else None
+    support = item.resolve_support if item else None
+    return bool(support and "documentation" in support.properties)
 
 
 def _item(
@@ -99,9 +146,7 @@ def _string_site(
     return literal.content_start, literal.content_end, typed, context
 
 
-def _empty_argument(
-    root: Root, path: object, lexed: cursor.Lexed, offset: int
-) -> bool:
+def _empty_argument(root: Root, path: object, lexed: cursor.Lexed, offset: int) -> bool:
     if lexed.literal_at(offset) is not None or lexed.in_comment(offset):
         return False
     line_start = lexed.text.rfind("\n", 0, offset) + 1
@@ -131,7 +176,10 @@ def completion(
     if site is not None:
         start, end, typed, context = site
         quote = ""
-        if context.role == "positional" and lookup.receiver_is_app(root, path, context.callee) is False:
+        if (
+            context.role == "positional"
+            and lookup.receiver_is_app(root, path, context.callee) is False
+        ):
             return None
     elif _empty_argument(root, path, lexed, offset):
         start, end, typed, quote = offset, offset, "", '"'
@@ -141,12 +189,20 @@ def completion(
     candidates = _candidates(root, path)
     incomplete = len(candidates) > LIMIT
     if incomplete:
-        needle = typed.lower()
-        candidates = [c for c in candidates if needle in c[1].name.lower()][:LIMIT]
-    documented = len(candidates) <= 50
+        candidates = _narrow(candidates, typed)
+    documented = not _resolves_documentation(ls)
     items = [
-        _item(ls, root, state, task, edit_range, f"{quote}{task.name}{quote}", rank, documented)
-        for rank, (state, task) in enumerate(candidates)
+        _item(
+            ls,
+            root,
+            state,
+            task,
+            edit_range,
+            f"{quote}{task.name}{quote}",
+            rank,
+            documented,
+        )
+        for rank, (state, task, _) in enumerate(candidates)
     ]
     return types.CompletionList(is_incomplete=incomplete, items=items)
 
@@ -166,6 +222,8 @@ def resolve(ls: QTasksServer, item: types.CompletionItem) -> types.CompletionIte
 
 def register(ls: QTasksServer) -> None:
     """Register the completion handlers."""
-    options = types.CompletionOptions(trigger_characters=['"', "'"], resolve_provider=True)
+    options = types.CompletionOptions(
+        trigger_characters=['"', "'"], resolve_provider=True
+    )
     ls.feature(types.TEXT_DOCUMENT_COMPLETION, options)(completion)
     ls.feature(types.COMPLETION_ITEM_RESOLVE)(resolve)

@@ -145,4 +145,3 @@ def register(ls: QTasksServer) -> None:
     )(code_action)
     ls.catalogue_listeners.append(lambda root: refresh_root(ls, root))
     ls.document_listeners.append(lambda uri: schedule(ls, uri))
-

@@ -71,7 +71,9 @@ def card_lines(task: Task, root: Root, state: AppState) -> list[tuple[str, str]]
         ("router", task.router),
         ("shared task", "yes" if task.shared else None),
     ]
-    facts += [(label, _fmt(value)) for label, value in optional if value not in (None, [], {})]
+    facts += [
+        (label, _fmt(value)) for label, value in optional if value not in (None, [], {})
+    ]
     facts += [(f"extra `{k}`", _fmt(v)) for k, v in task.extra.items()]
     facts.append(("app", f"{state.choice.spec}"))
     facts.append(("data", provenance(root, state)))
@@ -102,7 +104,9 @@ def markdown_card(task: Task, root: Root, state: AppState) -> str:
         parts.append(f"```python\ndef {func}{task.signature}\n```")
     facts = [f"- {label}: {value}" for label, value in card_lines(task, root, state)]
     shown, uri = _where(task, root)
-    facts.insert(-2, f"- defined at: [{shown}]({uri})" if uri else f"- defined at: {shown}")
+    facts.insert(
+        -2, f"- defined at: [{shown}]({uri})" if uri else f"- defined at: {shown}"
+    )
     parts.append("\n".join(facts))
     return "\n\n".join(parts)
 

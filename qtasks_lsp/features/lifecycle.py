@@ -10,7 +10,7 @@ a new inspection. ``shutdown`` and ``exit`` kill any running agent.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -31,12 +31,18 @@ def initialize(ls: QTasksServer, params: types.InitializeParams) -> None:
     options = params.initialization_options
     ls.init_options = options if isinstance(options, dict) else {}
     roots_from_init(ls, params)
-    logger.info("qtasks-lsp started for %s", ", ".join(str(r) for r in ls.roots) or "no folder")
+    logger.info(
+        "qtasks-lsp started for %s", ", ".join(str(r) for r in ls.roots) or "no folder"
+    )
 
 
-def _layers(ls: QTasksServer, configured: Any) -> list[tuple[dict[str, Any] | None, str]]:
+def _layers(
+    ls: QTasksServer, configured: Any
+) -> list[tuple[dict[str, Any] | None, str]]:
     options = {k: v for k, v in ls.init_options.items() if k != "editorPython"}
-    layers: list[tuple[dict[str, Any] | None, str]] = [(options, "initializationOptions")]
+    layers: list[tuple[dict[str, Any] | None, str]] = [
+        (options, "initializationOptions")
+    ]
     if isinstance(configured, dict):
         layers.append((configured, "editor setting `qtasks`"))
     return layers
@@ -44,23 +50,28 @@ def _layers(ls: QTasksServer, configured: Any) -> list[tuple[dict[str, Any] | No
 
 async def _configure(ls: QTasksServer) -> None:
     roots = list(ls.roots.values())
-    configured: list[Any] = [None] * len(roots)
+    configured: Sequence[Any] = [None] * len(roots)
     editor_python = ls.init_options.get("editorPython")
     for root in roots:
         if root.project is None:
             root.layers = _layers(ls, None)
-            root.editor_python = editor_python if isinstance(editor_python, str) else None
+            root.editor_python = (
+                editor_python if isinstance(editor_python, str) else None
+            )
             ls.setup_root(root, inspect=False)
     caps = ls.client_capabilities
     if caps and caps.workspace and caps.workspace.configuration and roots:
-        items = [types.ConfigurationItem(scope_uri=r.path.as_uri(), section="qtasks") for r in roots]
+        items = [
+            types.ConfigurationItem(scope_uri=r.path.as_uri(), section="qtasks")
+            for r in roots
+        ]
         try:
             configured = await ls.workspace_configuration_async(
                 types.ConfigurationParams(items=items)
             )
         except Exception:  # a client that cannot answer still gets defaults
             logger.debug("workspace/configuration failed", exc_info=True)
-    for root, section in zip(roots, configured):
+    for root, section in zip(roots, configured, strict=False):
         root.layers = _layers(ls, section)
         root.editor_python = editor_python if isinstance(editor_python, str) else None
         ls.setup_root(root)
@@ -109,7 +120,11 @@ def _rescan(ls: QTasksServer, uri: str) -> None:
     if root.rescan(path, text):
         root.rebuild_static()
         discovered = root.scanned_app_specs()
-        if root.project is not None and not root.settings_named_apps() and discovered != set(root.apps):
+        if (
+            root.project is not None
+            and not root.settings_named_apps()
+            and discovered != set(root.apps)
+        ):
             ls.setup_root(root)
             return
         ls.on_catalogue_changed(root)
@@ -156,10 +171,11 @@ def did_close(ls: QTasksServer, params: types.DidCloseTextDocumentParams) -> Non
         )
     path = ls.path_of(uri)
     root = ls.root_for(uri)
-    if path is not None and root is not None and path.suffix == ".py":
-        if root.rescan(path, None):
-            root.rebuild_static()
-            ls.on_catalogue_changed(root)
+    if path is None or root is None or path.suffix != ".py":
+        return
+    if root.rescan(path, None):
+        root.rebuild_static()
+        ls.on_catalogue_changed(root)
 
 
 def did_change_watched_files(

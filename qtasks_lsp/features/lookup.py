@@ -44,7 +44,11 @@ def offset_of(ls: QTasksServer, lexed: cursor.Lexed, position: types.Position) -
     if position.line >= len(starts):
         return len(lexed.text)
     start = starts[position.line]
-    end = starts[position.line + 1] if position.line + 1 < len(starts) else len(lexed.text)
+    end = (
+        starts[position.line + 1]
+        if position.line + 1 < len(starts)
+        else len(lexed.text)
+    )
     line = lexed.text[start:end].rstrip("\r\n")
     return start + _column(line, position.character, _encoding(ls))
 
@@ -79,7 +83,9 @@ def units(segment: str, encoding: str) -> int:
     return len(segment) + sum(1 for c in segment if ord(c) > 0xFFFF)
 
 
-def range_of(ls: QTasksServer, lexed: cursor.Lexed, start: int, end: int) -> types.Range:
+def range_of(
+    ls: QTasksServer, lexed: cursor.Lexed, start: int, end: int
+) -> types.Range:
     """The LSP range between two code-point offsets."""
     return types.Range(
         start=position_of(ls, lexed, start), end=position_of(ls, lexed, end)
@@ -135,12 +141,20 @@ def at(ls: QTasksServer, uri: str, position: types.Position) -> Target | None:
     path = ls.path_of(uri)
     context = cursor.context_at(lexed, offset)
     if context is not None:
-        if context.role == "positional" and not receiver_is_app(root, path, context.callee):
+        if context.role == "positional" and not receiver_is_app(
+            root, path, context.callee
+        ):
             return None
         literal = context.literal
         state, task = _find(root, state, path, context.value)
         return Target(
-            context.value, root, state, task, literal.content_start, literal.content_end, lexed
+            context.value,
+            root,
+            state,
+            task,
+            literal.content_start,
+            literal.content_end,
+            lexed,
         )
     if lexed.literal_at(offset) is not None or lexed.in_comment(offset):
         return None
@@ -212,4 +226,6 @@ def span_range(ls: QTasksServer, path: Path, span: Span) -> types.Range:
             return len(text)
         return min(starts[line - 1] + col, len(text))
 
-    return range_of(ls, lexed, offset(span.line, span.col), offset(span.end_line, span.end_col))
+    return range_of(
+        ls, lexed, offset(span.line, span.col), offset(span.end_line, span.end_col)
+    )

@@ -27,9 +27,9 @@ def is_task_name(root: Root, site: SendSite, path: object) -> bool:
     return bool(lookup.receiver_is_app(root, path, f"{site.receiver}.add_task"))  # type: ignore[arg-type]
 
 
-def send_sites(root: Root, name: str) -> list[tuple[object, SendSite]]:
+def send_sites(root: Root, name: str) -> list[tuple[Path, SendSite]]:
     """Every send site of the root that names ``name``."""
-    found = []
+    found: list[tuple[Path, SendSite]] = []
     for path, file_scan in root.scans.items():
         for site in file_scan.sends:
             if site.name == name and is_task_name(root, site, path):
@@ -38,7 +38,9 @@ def send_sites(root: Root, name: str) -> list[tuple[object, SendSite]]:
 
 
 def _location(ls: QTasksServer, path: Path, site: SendSite) -> types.Location:
-    return types.Location(uri=path.as_uri(), range=lookup.span_range(ls, path, site.span))
+    return types.Location(
+        uri=path.as_uri(), range=lookup.span_range(ls, path, site.span)
+    )
 
 
 def references(

@@ -89,7 +89,9 @@ def _active(params: list[dict[str, Any]], argument: int, segment: str) -> int:
             return len(params) + options.index(keyword.group(1))
     kinds = [p.get("kind") for p in params]
     positional = [
-        i for i, k in enumerate(kinds) if k in ("POSITIONAL_ONLY", "POSITIONAL_OR_KEYWORD")
+        i
+        for i, k in enumerate(kinds)
+        if k in ("POSITIONAL_ONLY", "POSITIONAL_OR_KEYWORD")
     ]
     if argument < len(positional):
         return positional[argument]
@@ -142,5 +144,7 @@ def signature_help(
 
 def register(ls: QTasksServer) -> None:
     """Register the signature help handler."""
-    options = types.SignatureHelpOptions(trigger_characters=["(", ","], retrigger_characters=["="])
+    options = types.SignatureHelpOptions(
+        trigger_characters=["(", ","], retrigger_characters=["="]
+    )
     ls.feature(types.TEXT_DOCUMENT_SIGNATURE_HELP, options)(signature_help)

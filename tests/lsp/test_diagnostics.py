@@ -10,9 +10,6 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from lsprotocol import types
-from pytest_lsp import LanguageClient, client_capabilities
-
 from conftest import (
     PROJECTS,
     copy_example,
@@ -23,6 +20,8 @@ from conftest import (
     span,
     wait_for_state,
 )
+from lsprotocol import types
+from pytest_lsp import LanguageClient, client_capabilities
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 
@@ -111,7 +110,11 @@ async def test_quick_fix_gives_the_corrected_text(
     edit = actions[0].edit.changes[uri][0]
     lines = text.split("\n")
     line = lines[edit.range.start.line]
-    fixed = line[: edit.range.start.character] + edit.new_text + line[edit.range.end.character :]
+    fixed = (
+        line[: edit.range.start.character]
+        + edit.new_text
+        + line[edit.range.end.character :]
+    )
     assert fixed.strip() == FIXED
 
 
@@ -154,7 +157,7 @@ async def test_bad_arguments_and_failed_import(
     root = tmp_path / "dup"
     shutil.copytree(PROJECTS / "check_duplicate", root)
     (root / "send.py").write_text(
-        "from tasks import app\n\napp.add_task(\"reports.build\", 1)\n"
+        'from tasks import app\n\napp.add_task("reports.build", 1)\n'
     )
     await initialize(client, root, spec)
     await wait_for_state(client, "error")
@@ -204,7 +207,9 @@ async def test_workspace_symbols_find_tasks(
     await initialize(client, shop_copy, spec)
     await wait_for_state(client, "ready")
 
-    found = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="BILL"))
+    found = await client.workspace_symbol_async(
+        types.WorkspaceSymbolParams(query="BILL")
+    )
 
     tasks_file = (shop_copy / "shop" / "billing" / "tasks.py").as_uri()
     assert [(s.name, s.location.uri, s.location.range.start.line) for s in found] == [
