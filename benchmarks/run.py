@@ -42,7 +42,13 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 WARMUP = 20
 RUNS = 5
-TARGETS = {"hover_p95": 3.0, "completion_p95": 3.0, "inspection": 1.3, "rss_mb": 100.0}
+TARGETS = {
+    "hover_p95": 3.0,
+    "completion_p95": 3.0,
+    "inspection": 1.3,
+    "check": 1.5,
+    "rss_mb": 100.0,
+}
 
 
 def cursor_plan(sites: list[Site], count: int, seed: int) -> list[tuple[int, int]]:
@@ -175,11 +181,19 @@ def timed_run(command: list[str], root: Path) -> float:
 
 
 def measure_cli(root: Path) -> dict[str, Any]:
-    """``qtasks-lsp inspect`` against the QTasks CLI, alternating, median of 5."""
+    """``qtasks-lsp inspect`` and ``check`` against the QTasks CLI, alternating, median of 5."""
     commands = {
         "qtasks_lsp_inspect": [
             str(BIN / "qtasks-lsp"),
             "inspect",
+            str(root),
+            "--json",
+            "--python",
+            sys.executable,
+        ],
+        "qtasks_lsp_check": [
+            str(BIN / "qtasks-lsp"),
+            "check",
             str(root),
             "--json",
             "--python",
@@ -220,6 +234,7 @@ def ratios(
             real["completion"]["p95_ms"] / floor["completion"]["p95_ms"], 2
         ),
         "inspection": round(inspect_ms / cli["qtasks_cli"]["median_ms"], 2),
+        "check": round(cli["qtasks_lsp_check"]["median_ms"] / inspect_ms, 2),
         "rss_mb": real["rss_mb"],
     }
 
@@ -262,6 +277,11 @@ def table(report: dict[str, Any]) -> str:
             "",
         ),
         (
+            "qtasks-lsp check --json",
+            f"{cli['qtasks_lsp_check']['median_ms']:.0f} ms",
+            "",
+        ),
+        (
             "qtasks ... stats inspect tasks",
             f"{cli['qtasks_cli']['median_ms']:.0f} ms",
             "",
@@ -283,6 +303,7 @@ def table(report: dict[str, Any]) -> str:
         "hover_p95": "hover p95 / floor p95",
         "completion_p95": "completion p95 / floor p95",
         "inspection": "qtasks-lsp inspect / qtasks CLI",
+        "check": "qtasks-lsp check / inspect",
         "rss_mb": "server RSS, MB",
     }
     for key, limit in TARGETS.items():

@@ -6,7 +6,8 @@ imports anything from ``qtasks_lsp``. The server passes one JSON request as
 the single command-line argument::
 
     {"spec": "shop.app:app", "paths": ["/abs/root"], "root": "/abs/root",
-     "limits": {"address_space": 8589934592, "cpu_seconds": 120}}
+     "limits": {"address_space": 8589934592, "cpu_seconds": 120},
+     "pycache": "/home/me/.cache/qtasks-lsp/pycache"}
 
 and reads one JSON document, the *inspection document*, from fd 1. Before any
 project code runs, fd 1 is duplicated into a private descriptor and then
@@ -430,6 +431,19 @@ def _qtasks_info():
     return {"version": getattr(qtasks, "__version__", None), "stats": has_stats}
 
 
+def _cache_compiled_modules(folder):
+    """Keep what the project's import compiles in ``folder``, not in its tree.
+
+    Called after qtasks is imported, so qtasks and the standard library still
+    load from their own ``__pycache__``; the project's modules (and whatever
+    they import next) are compiled once into the cache and reused.
+    """
+    if not folder:
+        return
+    sys.pycache_prefix = folder
+    sys.dont_write_bytecode = False
+
+
 def inspect_app(request):
     """Import the app named in the request and build the inspection document."""
     started = time.perf_counter()
@@ -456,6 +470,7 @@ def inspect_app(request):
         if path not in sys.path:
             sys.path.insert(0, path)
     document["qtasks"] = _qtasks_info()
+    _cache_compiled_modules(request.get("pycache"))
     if document["qtasks"] is None:
         document["error"] = _error(
             "qtasks-missing",

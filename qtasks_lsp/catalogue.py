@@ -155,10 +155,18 @@ def static(app: str, scans: list[FileScan], all_apps: set[str]) -> Catalogue:
     return catalogue
 
 
+def _real(path: Path, cache: dict[Path, Path]) -> Path:
+    """``path.resolve()``, once per distinct path (it costs a stat per part)."""
+    if path not in cache:
+        cache[path] = path.resolve()
+    return cache[path]
+
+
 def inspected(
     app: str, document: dict[str, Any], source: Catalogue | None
 ) -> Catalogue:
     """The catalogue of ``app`` from an inspection document, with source positions."""
+    real: dict[Path, Path] = {}
     catalogue = Catalogue(app=app, origin="inspected")
     for record in document.get("tasks") or []:
         name = str(record.get("name"))
@@ -196,7 +204,7 @@ def inspected(
             known
             and known.file
             and task.file
-            and known.file.resolve() == task.file.resolve()
+            and _real(known.file, real) == _real(task.file, real)
         ):
             task.file = known.file
         catalogue.tasks[name] = task

@@ -15,6 +15,7 @@ import argparse
 import json
 import logging
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,21 @@ from qtasks_lsp.workspace import AppState, Root
 logger = logging.getLogger(__name__)
 
 
-def _inspect(root: Root, state: AppState) -> None:
-    proj = root.project
-    assert proj is not None and proj.python is not None
-    try:
-        outcome = inspector.inspect(
-            state.choice, proj.python, proj.root, proj.sandbox()
+def _start(pool: ThreadPoolExecutor, proj: project.Project) -> dict[str, Future[Any]]:
+    """Start every app's inspection; the agents run while the files are scanned."""
+    assert proj.python is not None
+    return {
+        app.spec: pool.submit(
+            inspector.inspect, app, proj.python, proj.root, proj.sandbox()
         )
+        for app in proj.apps
+    }
+
+
+def _apply(state: AppState, running: Future[inspector.Outcome]) -> None:
+    """Replace an app's catalogue with its inspection, or record the failure."""
+    try:
+        outcome = running.result()
     except InspectionError as exc:
         state.last_error = exc.record
         state.set_state("error")
@@ -70,11 +79,13 @@ def _record(finding: checks.Finding, base: Path) -> dict[str, Any]:
 def collect(proj: project.Project, inspect: bool) -> list[checks.Finding]:
     """Scan, optionally inspect, and check every file of a project."""
     root = Root(path=proj.root, project=proj)
-    root.scan_all({})
-    root.set_apps(proj.apps)
-    if inspect:
-        for state in root.apps.values():
-            _inspect(root, state)
+    with ThreadPoolExecutor(max_workers=max(1, len(proj.apps))) as pool:
+        running = _start(pool, proj) if inspect else {}
+        root.scan_all({})
+        root.set_apps(proj.apps)
+        for spec, job in running.items():
+            _apply(root.apps[spec], job)
+    if running:
         root.rebuild_static()
     findings = []
     for path in sorted(root.scans):

@@ -12,8 +12,9 @@ project does at import can hurt the caller:
 - address-space and CPU-time limits, applied by the agent before the import;
 - the caller's environment, plus the optional env file, plus
   ``QTASKS_LSP_INSPECTING=1`` (the marker a project may test to skip side
-  effects) and ``PYTHONDONTWRITEBYTECODE=1`` (no ``__pycache__`` is written
-  into the user's tree).
+  effects) and ``PYTHONDONTWRITEBYTECODE=1``: no ``__pycache__`` is written
+  into the user's tree; the agent keeps the project's compiled modules in
+  qtasks-lsp's cache folder instead (``pycache_folder``), reused between runs.
 
 ``inspect`` blocks; the language server calls it from a worker thread.
 """
@@ -136,6 +137,15 @@ def environment(sandbox: Sandbox) -> dict[str, str]:
     return env
 
 
+def pycache_folder() -> Path:
+    """Where the inspected interpreter keeps compiled modules, outside the project."""
+    from platformdirs import user_cache_dir
+
+    folder = Path(user_cache_dir("qtasks-lsp")) / "pycache"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def _kill_group(pgid: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
@@ -152,6 +162,7 @@ def run_agent(
         "spec": app.spec,
         "paths": [str(p) for p in app.paths],
         "root": str(root.resolve()),
+        "pycache": str(pycache_folder()),
         "limits": {
             "address_space": sandbox.memory_limit_mb * 1024 * 1024,
             "cpu_seconds": sandbox.cpu_seconds,

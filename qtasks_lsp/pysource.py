@@ -114,7 +114,7 @@ def parse(source: str, filename: str = "<unknown>") -> ast.Module | None:
 def import_map(tree: ast.Module) -> dict[str, str]:
     """Map each name bound by an import anywhere in the module to its dotted origin."""
     names: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in statements(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -126,6 +126,21 @@ def import_map(tree: ast.Module) -> dict[str, str]:
             for alias in node.names:
                 names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
     return names
+
+
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every statement of a module, nested blocks included, without expressions."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for field in _BLOCKS:
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                stack.extend(reversed(block))
 
 
 def dotted(node: ast.AST) -> str | None:

@@ -248,6 +248,7 @@ def _task_def(
         def_col = resolver.lines.column(name_line, node.col_offset)
         name_span = Span(name_line, def_col + line_text_offset, name_line, 0)
         name_span.end_col = name_span.col + len(node.name)
+        generating = _generating(node, resolver.lines)
         return TaskDef(
             name=name,
             func=node.name,
@@ -261,25 +262,34 @@ def _task_def(
             doc=ast.get_docstring(node),
             signature=f"({ast.unparse(node.args)})",
             parameters=_parameters(node.args),
-            awaiting=isinstance(node, ast.AsyncFunctionDef) and not _yields(node),
-            generating=_generating(node),
+            awaiting=isinstance(node, ast.AsyncFunctionDef) and not generating,
+            generating=generating,
         )
     return None
 
 
-def _yields(node: ast.AST) -> bool:
-    for child in ast.walk(node):
-        if child is not node and isinstance(
-            child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-        ):
-            continue
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _yields(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: _Lines) -> bool:
+    """True when the function's own body (not a nested scope) yields."""
+    end = node.end_lineno or node.lineno
+    if not any("yield" in line for line in lines.lines[node.lineno - 1 : end]):
+        return False
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        child = stack.pop()
         if isinstance(child, (ast.Yield, ast.YieldFrom)):
             return True
+        if not isinstance(child, _SCOPES):
+            stack.extend(ast.iter_child_nodes(child))
     return False
 
 
-def _generating(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | bool:
-    if not _yields(node):
+def _generating(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, lines: _Lines
+) -> str | bool:
+    if not _yields(node, lines):
         return False
     return "async" if isinstance(node, ast.AsyncFunctionDef) else "sync"
 

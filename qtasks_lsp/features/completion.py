@@ -123,16 +123,37 @@ def _item(
     return item
 
 
+_cards: dict[
+    tuple[str, str, bool], tuple[Task, str, float | None, types.MarkupContent]
+] = {}
+
+
 def _documentation(
     ls: QTasksServer, root: Root, state: AppState, task: Task
 ) -> types.MarkupContent:
-    if hover.wants_markdown(ls):
-        return types.MarkupContent(
+    """The hover card of a task as item documentation, built once per task state."""
+    markdown = hover.wants_markdown(ls)
+    key = (task.app, task.name, markdown)
+    cached = _cards.get(key)
+    if (
+        cached
+        and cached[0] is task
+        and cached[1] == state.state
+        and cached[2] == state.last_inspection
+    ):
+        return cached[3]
+    if markdown:
+        content = types.MarkupContent(
             kind=types.MarkupKind.Markdown, value=hover.markdown_card(task, root, state)
         )
-    return types.MarkupContent(
-        kind=types.MarkupKind.PlainText, value=hover.plain_card(task, root, state)
-    )
+    else:
+        content = types.MarkupContent(
+            kind=types.MarkupKind.PlainText, value=hover.plain_card(task, root, state)
+        )
+    if len(_cards) > 10_000:
+        _cards.clear()
+    _cards[key] = (task, state.state, state.last_inspection, content)
+    return content
 
 
 def _string_site(
