@@ -3,7 +3,8 @@
 Each rule reads one file's scan and the catalogue of the file's app and
 yields ``Finding`` records with a stable code:
 
-- ``unknown-task``: a task name the app does not have, with the closest names;
+- ``unknown-task``: a task name the app does not have, with the closest names
+  (an empty string, a name still being typed, is not reported);
 - ``bad-arguments``: arguments that cannot bind to the task's signature;
 - ``duplicate-task``: a second task of the same name in one app;
 - ``app-import-failed``: the inspection failed at a known place in this file.
@@ -88,7 +89,9 @@ def unknown_tasks(
     known = list(state.catalogue.tasks)
     found = []
     for site in scan.sends:
-        if site.name in state.catalogue.tasks or not is_task_name(root, site, path):
+        if not site.name.strip() or site.name in state.catalogue.tasks:
+            continue
+        if not is_task_name(root, site, path):
             continue
         close = suggestions(site.name, known)
         message = f"No task '{site.name}' in app {_app_label(root, state)}."

@@ -18,10 +18,11 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from qtasks_lsp import __version__, inspector, project
+from qtasks_lsp import __version__, inspector, project, scan
 from qtasks_lsp.cursor import Lexed
 from qtasks_lsp.errors import SetupError
 from qtasks_lsp.inspections import Scheduler
+from qtasks_lsp.scan import FileScan
 from qtasks_lsp.workspace import AppState, Root
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ class QTasksServer(LanguageServer):
             logging.Formatter("%(levelname)s %(name)s: %(message)s")
         )
         self._lexed: dict[str, tuple[int | None, Lexed]] = {}
+        self._buffer_scans: dict[str, tuple[int | None, FileScan]] = {}
         self.catalogue_listeners: list[Any] = []
         self.document_listeners: list[Any] = []
 
@@ -154,6 +156,31 @@ class QTasksServer(LanguageServer):
     def forget(self, uri: str) -> None:
         """Drop what is cached for a closed document."""
         self._lexed.pop(uri, None)
+        self._buffer_scans.pop(uri, None)
+
+    def scan_of(self, uri: str) -> FileScan | None:
+        """The scan of a document: the root's for files, the buffer's for others.
+
+        A document that is not a file (``untitled:``) is scanned from its
+        buffer, once per version, as a module of the root it is shown with.
+        """
+        root = self.root_for(uri)
+        if root is None:
+            return None
+        path = self.path_of(uri)
+        if path is not None:
+            return root.scans.get(path)
+        document = self.workspace.text_documents.get(uri)
+        if document is None:
+            return None
+        cached = self._buffer_scans.get(uri)
+        if cached is not None and cached[0] == document.version:
+            return cached[1]
+        buffer_scan = scan.scan_source(
+            root.path / "__buffer__.py", document.source, root.path
+        )
+        self._buffer_scans[uri] = (document.version, buffer_scan)
+        return buffer_scan
 
     def open_overrides(self) -> dict[Path, str]:
         """Open buffers by path: they win over the disk when scanning."""

@@ -55,6 +55,8 @@ class Root:
     apps: dict[str, AppState] = attrs.Factory(dict)
     layers: list[tuple[dict[str, Any] | None, str]] = attrs.Factory(list)
     editor_python: str | None = None
+    generation: int = 0
+    _specs: tuple[Any, set[str], set[str]] | None = None
 
     def contains(self, path: Path) -> bool:
         """True when ``path`` lies in this root."""
@@ -75,6 +77,7 @@ class Root:
         for path, text in overrides.items():
             if self.contains(path) and path not in self.scans:
                 self.scans[path] = scan.scan_source(path, text, self.path)
+        self.generation += 1
         logger.info(
             "scanned %d files of %s in %.0f ms",
             len(self.scans),
@@ -89,9 +92,11 @@ class Root:
             text = pysource.read_source(path)
         if text is None:
             self.scans.pop(path, None)
+            self.generation += 1
             return old is not None
         new = scan.scan_source(path, text, self.path)
         self.scans[path] = new
+        self.generation += 1
         if old is None:
             return bool(new.tasks or new.apps or new.routers)
         if not new.parsed:
@@ -128,8 +133,18 @@ class Root:
 
     def app_specs(self) -> set[str]:
         """Every app spec known from the scan and the settings."""
-        specs = {spec for s in self.scans.values() for spec in s.apps.values()}
-        return specs | set(self.apps)
+        key = (id(self.scans), len(self.scans), self.generation, tuple(self.apps))
+        if self._specs is None or self._specs[0] != key:
+            specs = {spec for s in self.scans.values() for spec in s.apps.values()}
+            modules = {s.module for s in self.scans.values()}
+            self._specs = (key, specs | set(self.apps), modules)
+        return self._specs[1]
+
+    def has_module(self, module: str) -> bool:
+        """True when a scanned file of the root is that module."""
+        self.app_specs()
+        assert self._specs is not None
+        return module in self._specs[2]
 
     def rebuild_static(self) -> None:
         """Recompute each app's source catalogue from the current scans."""

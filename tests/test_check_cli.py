@@ -154,3 +154,15 @@ def test_setup_errors_exit_two(tmp_path: Path) -> None:
 
     assert status == 2
     assert "no QTasks app found" in stderr
+
+
+def test_an_empty_name_being_typed_is_not_reported(tmp_path: Path) -> None:
+    """``app.add_task("")`` is a name still being typed, not an unknown task."""
+    root = tmp_path / "p"
+    shutil.copytree(REPO / "examples" / "shop", root)
+    sends = root / "shop" / "checkout.py"
+    sends.write_text(sends.read_text() + '\napp.add_task("")\n')
+
+    status, data, _ = check(root, "--no-inspect")
+
+    assert (status, data["findings"]) == (0, [])

@@ -23,6 +23,7 @@ from lsprotocol import types
 from qtasks_lsp import cursor
 from qtasks_lsp.catalogue import Catalogue, Task
 from qtasks_lsp.features import hover, lookup
+from qtasks_lsp.scan import FileScan
 from qtasks_lsp.workspace import AppState, Root
 
 if TYPE_CHECKING:
@@ -167,7 +168,13 @@ def _string_site(
     return literal.content_start, literal.content_end, typed, context
 
 
-def _empty_argument(root: Root, path: object, lexed: cursor.Lexed, offset: int) -> bool:
+def _empty_argument(
+    root: Root,
+    path: Path | None,
+    lexed: cursor.Lexed,
+    offset: int,
+    file_scan: FileScan | None,
+) -> bool:
     if lexed.literal_at(offset) is not None or lexed.in_comment(offset):
         return False
     line_start = lexed.text.rfind("\n", 0, offset) + 1
@@ -177,7 +184,8 @@ def _empty_argument(root: Root, path: object, lexed: cursor.Lexed, offset: int) 
     after = lexed.text[offset : offset + 200].lstrip()
     if after and after[0] not in "),\n\r":
         return False
-    return lookup.receiver_is_app(root, path, match.group(1) + ".add_task") is not False  # type: ignore[arg-type]
+    callee = match.group(1) + ".add_task"
+    return lookup.receiver_is_app(root, path, callee, file_scan) is not False
 
 
 def completion(
@@ -191,6 +199,7 @@ def completion(
         return None
     root, _state = found
     path = ls.path_of(uri)
+    file_scan = ls.scan_of(uri)
     lexed = ls.lexed(uri, text)
     offset = lookup.offset_of(ls, lexed, params.position)
     site = _string_site(lexed, offset)
@@ -199,10 +208,10 @@ def completion(
         quote = ""
         if (
             context.role == "positional"
-            and lookup.receiver_is_app(root, path, context.callee) is False
+            and lookup.receiver_is_app(root, path, context.callee, file_scan) is False
         ):
             return None
-    elif _empty_argument(root, path, lexed, offset):
+    elif _empty_argument(root, path, lexed, offset, file_scan):
         start, end, typed, quote = offset, offset, "", '"'
     else:
         return None

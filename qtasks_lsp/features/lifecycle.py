@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -78,9 +79,37 @@ async def _configure(ls: QTasksServer) -> None:
 
 
 async def initialized(ls: QTasksServer, params: types.InitializedParams) -> None:
-    """Read the settings, scan the roots and start inspecting."""
+    """Read the settings, scan the roots, start inspecting and watch the files."""
     ls.ready = True
     await _configure(ls)
+    await _watch_files(ls)
+
+
+WATCHED = ("**/*.py", "**/pyproject.toml", "**/*.env", "**/.env*")
+
+
+async def _watch_files(ls: QTasksServer) -> None:
+    """Ask the client to report changes made outside the editor, when it can."""
+    caps = ls.client_capabilities
+    watched = (
+        caps.workspace.did_change_watched_files if caps and caps.workspace else None
+    )
+    if not (watched and watched.dynamic_registration):
+        return
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in WATCHED]
+    )
+    registration = types.Registration(
+        id="qtasks-files",
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=options,
+    )
+    try:
+        await ls.client_register_capability_async(
+            types.RegistrationParams(registrations=[registration])
+        )
+    except Exception:  # a client that refuses still works, without outside changes
+        logger.debug("could not register file watchers", exc_info=True)
 
 
 async def did_change_configuration(
@@ -155,9 +184,7 @@ def did_save(ls: QTasksServer, params: types.DidSaveTextDocumentParams) -> None:
         ls.setup_root(root)
         return
     _rescan(ls, uri)
-    if any(path in state.loaded_files for state in root.apps.values()) or not any(
-        state.loaded_files for state in root.apps.values()
-    ):
+    if _imported_by_app(root, path):
         ls.scheduler.request(root)
 
 
@@ -189,11 +216,23 @@ def did_change_watched_files(
             continue
         if path.name == "pyproject.toml":
             ls.setup_root(root)
+        elif root.project is not None and root.project.sandbox().env_file == path:
+            ls.scheduler.request(root)
         elif path.suffix == ".py" and change.uri not in ls.workspace.text_documents:
             if root.rescan(path, None):
                 root.rebuild_static()
                 ls.on_catalogue_changed(root)
-            ls.scheduler.request(root)
+            if _imported_by_app(root, path):
+                ls.scheduler.request(root)
+
+
+def _imported_by_app(root: Root, path: Path) -> bool:
+    """True when a change to ``path`` may change what the app registers.
+
+    Before any inspection has listed the files it loaded, every file counts.
+    """
+    loaded = [state.loaded_files for state in root.apps.values()]
+    return not any(loaded) or any(path in files for files in loaded)
 
 
 def did_change_folders(

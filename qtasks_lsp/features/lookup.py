@@ -92,7 +92,9 @@ def range_of(
     )
 
 
-def receiver_is_app(root: Root, path: Path | None, callee: str) -> bool | None:
+def receiver_is_app(
+    root: Root, path: Path | None, callee: str, file_scan: FileScan | None = None
+) -> bool | None:
     """Whether the receiver of ``x.add_task`` is an app: True, False, or None (unknown).
 
     ``self`` and names that resolve to something else of the workspace (a task
@@ -104,7 +106,8 @@ def receiver_is_app(root: Root, path: Path | None, callee: str) -> bool | None:
         return None
     if receiver.split(".")[0] in ("self", "cls"):
         return False
-    file_scan = root.scans.get(path) if path else None
+    if file_scan is None:
+        file_scan = root.scans.get(path) if path else None
     if file_scan is None:
         return None
     spec = qualify(file_scan, receiver)
@@ -113,7 +116,7 @@ def receiver_is_app(root: Root, path: Path | None, callee: str) -> bool | None:
     if spec in root.app_specs():
         return True
     module = spec.partition(":")[0]
-    return False if any(s.module == module for s in root.scans.values()) else None
+    return False if root.has_module(module) else None
 
 
 def qualify(file_scan: FileScan, expression: str) -> str | None:
@@ -142,7 +145,7 @@ def at(ls: QTasksServer, uri: str, position: types.Position) -> Target | None:
     context = cursor.context_at(lexed, offset)
     if context is not None:
         if context.role == "positional" and not receiver_is_app(
-            root, path, context.callee
+            root, path, context.callee, ls.scan_of(uri)
         ):
             return None
         literal = context.literal

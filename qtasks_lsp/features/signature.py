@@ -55,7 +55,7 @@ def _call_task(
         return None
     root, state = found
     receiver = callee.rpartition(".")[0]
-    if lookup.receiver_is_app(root, path, callee):
+    if lookup.receiver_is_app(root, path, callee, ls.scan_of(uri)):
         literal = lexed.literal_at(_first_argument(lexed.text, paren))
         if literal is None:
             return None

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import status, wait_for_state
+from lsp_support import status, wait_for_state
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 

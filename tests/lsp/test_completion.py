@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import close, open_text
+from lsp_support import close, open_text
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 

@@ -10,7 +10,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from conftest import (
+from lsp_support import (
     PROJECTS,
     copy_example,
     initialize,

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import card, hover, open_file, position, replace_text, span
+from lsp_support import card, hover, open_file, position, replace_text, span
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 

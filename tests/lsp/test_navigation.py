@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import open_file, position
+from lsp_support import open_file, position
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from conftest import (
+from lsp_support import (
     PROJECTS,
     SERVER,
     card,
@@ -100,11 +100,12 @@ async def test_untitled_document_gets_cards_and_completion(
     uri = "untitled:Untitled-1"
     text = (
         'from shop.app import app\napp.add_task(task_name="billing.charge")\n'
-        'app.add_task("")\n'
+        'app.add_task("")\napp.add_task("emails.send")\n'
     )
     open_text(client, uri, text)
 
     found = await hover(client, uri, position(text, "billing.charge", 2))
+    positional = await hover(client, uri, position(text, "emails.send", 2))
     items = await client.text_document_completion_async(
         types.CompletionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
@@ -113,6 +114,7 @@ async def test_untitled_document_gets_cards_and_completion(
     )
 
     assert card(found).startswith("**QTasks task** `billing.charge`")
+    assert card(positional).startswith("**QTasks task** `emails.send`")
     assert len(items.items) == 8
 
 

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import psutil
-from conftest import (
+from lsp_support import (
     PROJECTS,
     card,
     copy_example,
@@ -18,7 +18,7 @@ from conftest import (
     wait_for_state,
 )
 from lsprotocol import types
-from pytest_lsp import LanguageClient
+from pytest_lsp import LanguageClient, client_capabilities
 
 
 def agents(client: LanguageClient) -> list[psutil.Process]:
@@ -141,3 +141,52 @@ async def test_hanging_import_times_out_and_hover_still_answers(
     assert "`inspection.timeout`" in shown.message
     assert result["apps"][0]["lastError"]["kind"] == "timeout"
     assert agents(client) == []
+
+
+async def test_file_changed_outside_the_editor_is_inspected_again(
+    client: LanguageClient, tmp_path: Path, spec: str
+) -> None:
+    """A watched-file change to a module the app imported refreshes the catalogue."""
+    root = copy_example("shop", tmp_path / "shop")
+    await initialize(client, root, spec)
+    await wait_for_state(client, "ready")
+    caps = client_capabilities(spec).workspace
+    if (
+        caps
+        and caps.did_change_watched_files
+        and caps.did_change_watched_files.dynamic_registration
+    ):
+        watchers = client.registrations[0].register_options["watchers"]
+        globs = [w["globPattern"] for w in watchers]
+        assert globs[:2] == ["**/*.py", "**/pyproject.toml"]
+    app_file = root / "shop" / "app.py"
+    app_file.write_text(
+        app_file.read_text()
+        + '\n\n@app.task(name="stock.sync", priority=7)\ndef sync_stock() -> None:\n'
+        "    pass\n"
+    )
+
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[
+                types.FileEvent(
+                    uri=app_file.as_uri(), type=types.FileChangeType.Changed
+                )
+            ]
+        )
+    )
+
+    deadline = asyncio.get_running_loop().time() + 30
+    while True:
+        result = await status(client)
+        app = result["apps"][0]
+        if app["state"] == "ready" and app["taskCount"] == 9:
+            break
+        assert asyncio.get_running_loop().time() < deadline, result["text"]
+        await asyncio.sleep(0.1)
+    sends = root / "shop" / "checkout.py"
+    text = sends.read_text() + '\napp.add_task("stock.sync")\n'
+    uri = open_file(client, sends, text)
+    value = card(await hover(client, uri, position(text, '"stock.sync"', 2)))
+    assert "\n- priority: 7\n" in value
+    assert "inspected at" in value
