@@ -111,6 +111,14 @@ def find_nvims() -> list[Nvim]:
 NVIMS = find_nvims()
 
 
+def modern_nvim_params() -> list[Any]:
+    """One parameter per Neovim 0.11 or newer, or one failing parameter when none."""
+    modern = [nvim for nvim in NVIMS if nvim.major_minor >= (0, 11)]
+    if not modern:
+        return [pytest.param(None, id="no-nvim-0.11")]
+    return [pytest.param(nvim, id=nvim.id) for nvim in modern]
+
+
 def nvim_params() -> list[Any]:
     """One parameter per Neovim, or one failing parameter when there is none."""
     if not NVIMS:

