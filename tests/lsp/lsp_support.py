@@ -20,6 +20,16 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 PROJECTS = REPO / "tests" / "projects"
 CLIENTS = ["visual-studio-code", "neovim"]
+SHOP_TASKS = {
+    "billing.charge",
+    "cleanup_carts",
+    "emails.send",
+    "orders.process",
+    "photos.thumbnails",
+    "ping",
+    "refund",
+    "reports:daily",
+}
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "qtasks_lsp"])
 
 

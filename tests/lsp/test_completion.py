@@ -5,22 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lsp_support import close, open_text
+from lsp_support import SHOP_TASKS, close, open_text
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-SHOP_TASKS = {
-    "billing.charge",
-    "cleanup_carts",
-    "emails.send",
-    "orders.process",
-    "photos.thumbnails",
-    "ping",
-    "refund",
-    "reports:daily",
-}
 HEAD = "from shop.app import app, send_email\n"
 
 # (case, document with | at the cursor, string content the edit replaces)

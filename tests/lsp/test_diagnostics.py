@@ -65,15 +65,21 @@ def shop_copy(tmp_path: Path) -> Path:
     return root
 
 
+async def open_inspected(
+    client: LanguageClient, root: Path, spec: str
+) -> tuple[Path, str, str]:
+    """Start on the shop copy, wait for its inspection, open the checkout module."""
+    await initialize(client, root, spec)
+    await wait_for_state(client, "ready")
+    path = root / "shop" / "checkout.py"
+    return path, path.read_text(), open_file(client, path)
+
+
 async def test_unknown_name_is_a_warning_with_suggestion(
     client: LanguageClient, shop_copy: Path, spec: str
 ) -> None:
     """After inspection, a misspelled name is a warning naming the app and the fix."""
-    await initialize(client, shop_copy, spec)
-    await wait_for_state(client, "ready")
-    path = shop_copy / "shop" / "checkout.py"
-    text = path.read_text()
-    uri = open_file(client, path)
+    path, text, uri = await open_inspected(client, shop_copy, spec)
 
     found = await diagnostics(client, uri, spec, count=1)
 
@@ -89,11 +95,7 @@ async def test_quick_fix_gives_the_corrected_text(
     client: LanguageClient, shop_copy: Path, spec: str
 ) -> None:
     """Applying the preferred quick fix turns the misspelled call into the right one."""
-    await initialize(client, shop_copy, spec)
-    await wait_for_state(client, "ready")
-    path = shop_copy / "shop" / "checkout.py"
-    text = path.read_text()
-    uri = open_file(client, path)
+    path, text, uri = await open_inspected(client, shop_copy, spec)
     found = await diagnostics(client, uri, spec, count=1)
 
     actions = await client.text_document_code_action_async(
@@ -122,11 +124,7 @@ async def test_diagnostics_follow_the_buffer_while_typing(
     client: LanguageClient, shop_copy: Path, spec: str
 ) -> None:
     """Fixing the name in the buffer (unsaved) clears the diagnostic."""
-    await initialize(client, shop_copy, spec)
-    await wait_for_state(client, "ready")
-    path = shop_copy / "shop" / "checkout.py"
-    text = path.read_text()
-    uri = open_file(client, path)
+    path, text, uri = await open_inspected(client, shop_copy, spec)
     await diagnostics(client, uri, spec, count=1)
 
     replace_text(client, uri, text.replace(TYPO, FIXED), version=2)
