@@ -183,13 +183,19 @@ def _describe_exception(exc, roots, spec, paths):
         if missing.split(".")[0] == top:
             hint = (
                 "The app's own module `%s` is not importable from %s. Add the folder "
-                "that contains it to the `extraPaths` setting, or set `app` to the "
-                "right module path." % (module_name, ", ".join(paths))
+                "that contains it to the `extraPaths` setting, or set `app` "
+                "(`--app`) to the right module path." % (module_name, ", ".join(paths))
+            )
+        elif "." in missing and missing.split(".")[0] in sys.modules:
+            hint = (
+                "`%s` is installed but has no module `%s`: check the spelling of "
+                "the import." % (missing.split(".")[0], missing)
             )
         else:
             hint = (
                 "Install `%s` into this interpreter, or point the `python` setting "
-                "at the project's virtual environment." % missing.split(".")[0]
+                "(`--python`) at the project's virtual environment."
+                % missing.split(".")[0]
             )
         return _error(
             "module-not-found",
@@ -203,7 +209,7 @@ def _describe_exception(exc, roots, spec, paths):
         return _error(
             "env-missing",
             "the app needs the environment variable %s, which is not set" % name,
-            "Put %s=... in an env file and set `envFile` to it, or skip this code "
+            "Put %s=... in an env file and set `envFile` (`--env-file`) to it, or skip this code "
             "when %s is set." % (name, MARKER),
             variable=name,
             **where,
@@ -220,7 +226,8 @@ def _describe_exception(exc, roots, spec, paths):
     return _error(
         "exception",
         "%s: %s" % (type(exc).__name__, exc),
-        "The app raised an exception while it was imported; see the traceback.",
+        "The app raised an exception while it was imported; `qtasks-lsp inspect -v` "
+        "prints its traceback, and editors log it in the QTasks output",
         **where,
     )
 

@@ -48,6 +48,8 @@ def _apply(state: AppState, running: Future[inspector.Outcome]) -> None:
         sys.stderr.write(
             f"qtasks-lsp: could not inspect `{state.choice.spec}`: {exc.describe()}\n"
         )
+        if exc.record.get("traceback"):
+            logger.info("traceback of the failed import:\n%s", exc.record["traceback"])
         return
     state.document = outcome.document
     state.catalogue = cat.inspected(
@@ -82,6 +84,8 @@ def collect(proj: project.Project, inspect: bool) -> list[checks.Finding]:
     with ThreadPoolExecutor(max_workers=max(1, len(proj.apps))) as pool:
         running = _start(pool, proj) if inspect else {}
         root.scan_all({})
+        for note in root.scan_notes:
+            sys.stderr.write(f"qtasks-lsp: {note}; files past that were not checked\n")
         root.set_apps(proj.apps)
         for spec, job in running.items():
             _apply(root.apps[spec], job)

@@ -23,7 +23,8 @@ from typing import Any
 
 import attrs
 
-from qtasks_lsp.catalogue import Task
+from qtasks_lsp.catalogue import Catalogue, Task
+from qtasks_lsp.render import sentence
 from qtasks_lsp.scan import FileScan, SendSite, Span
 from qtasks_lsp.workspace import AppState, Root
 
@@ -65,48 +66,76 @@ def unknown_severity(state: AppState) -> int | None:
     return None
 
 
-def suggestions(name: str, known: list[str]) -> list[str]:
-    """The known names closest to ``name``, best first."""
-    return difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+_suggested: dict[int, tuple[Catalogue, dict[str, list[str]]]] = {}
 
 
-def is_task_name(root: Root, site: SendSite, path: Path) -> bool:
-    """True when a send site's string is a task name (not data)."""
+def suggestions(name: str, catalogue: Catalogue) -> list[str]:
+    """The catalogue's names closest to ``name``, best first (cached per catalogue).
+
+    Only names whose length allows difflib's ratio to reach the 0.6 cutoff
+    (``2 * shorter / (sum of lengths)``) are compared.
+    """
+    entry = _suggested.get(id(catalogue))
+    if entry is None or entry[0] is not catalogue:
+        if len(_suggested) > 32:
+            _suggested.clear()
+        entry = (catalogue, {})
+        _suggested[id(catalogue)] = entry
+    cache = entry[1]
+    if name not in cache:
+        size = len(name)
+        known = [
+            k for k in catalogue.tasks if 2 * min(size, len(k)) >= 0.6 * (size + len(k))
+        ]
+        cache[name] = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    return cache[name]
+
+
+def is_task_name(
+    root: Root, site: SendSite, path: Path, scan: FileScan | None = None
+) -> bool:
+    """True when a send site's string is a task name (not data).
+
+    A ``task_name=`` value counts in any ``.add_task(...)`` call (an app's, a
+    task's, ``self``'s in an echo task, a timer's); a positional string only
+    when the receiver is an app.
+    """
     from qtasks_lsp.features.lookup import receiver_is_app
 
     if site.form == "keyword":
-        return True
-    return bool(receiver_is_app(root, path, f"{site.receiver}.add_task"))
+        return site.method == "add_task"
+    return bool(receiver_is_app(root, path, f"{site.receiver}.add_task", scan))
+
+
+def send_app(root: Root, scan: FileScan, site: SendSite, default: AppState) -> AppState:
+    """The app a send goes to: the receiver's when it names an app, else ``default``."""
+    from qtasks_lsp.features.lookup import qualify
+
+    if site.receiver:
+        spec = qualify(scan, site.receiver)
+        if spec in root.apps:
+            return root.apps[spec]
+    return default
 
 
 def unknown_tasks(
     root: Root, state: AppState, path: Path, scan: FileScan
 ) -> list[Finding]:
-    """``unknown-task`` findings of one file."""
-    severity = unknown_severity(state)
-    if severity is None:
-        return []
-    known = list(state.catalogue.tasks)
+    """``unknown-task`` findings of one file, each send checked against its app."""
     found = []
     for site in scan.sends:
-        if not site.name.strip() or site.name in state.catalogue.tasks:
+        if not site.name.strip() or not is_task_name(root, site, path, scan):
             continue
-        if not is_task_name(root, site, path):
+        app = send_app(root, scan, site, state)
+        severity = unknown_severity(app)
+        if severity is None or site.name in app.catalogue.tasks:
             continue
-        close = suggestions(site.name, known)
-        message = f"No task '{site.name}' in app {_app_label(root, state)}."
+        close = suggestions(site.name, app.catalogue)
+        message = f"No task '{site.name}' in app {_app_label(root, app)}."
         if close:
             message += " Did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-        found.append(
-            Finding(
-                path,
-                site.span,
-                severity,
-                "unknown-task",
-                message,
-                {"suggestions": close},
-            )
-        )
+        data = {"suggestions": close}
+        found.append(Finding(path, site.span, severity, "unknown-task", message, data))
     return found
 
 
@@ -187,9 +216,9 @@ def bad_arguments(
     """``bad-arguments`` findings of one file."""
     found = []
     sites = [
-        (s, state.catalogue.get(s.name))
+        (s, send_app(root, scan, s, state).catalogue.get(s.name))
         for s in scan.sends
-        if is_task_name(root, s, path)
+        if is_task_name(root, s, path, scan)
     ]
     sites += [(s, _task_of_call(root, state, path, s)) for s in scan.calls]
     for site, task in sites:
@@ -232,42 +261,45 @@ def duplicates(root: Root, state: AppState, path: Path) -> list[Finding]:
     return found
 
 
+NOT_IMPORT_ERRORS = frozenset({"no-interpreter", "qtasks-missing", "env-file"})
+
+
+def _failure_place(root: Root, state: AppState) -> tuple[Path, int] | None:
+    """Where an app's failed import is shown: the error's place, else the app's line."""
+    error = state.last_error
+    if not error or error.get("kind") in NOT_IMPORT_ERRORS:
+        return None
+    if error.get("file") and error.get("line"):
+        try:
+            return Path(error["file"]).resolve(), int(error["line"])
+        except (OSError, ValueError):
+            return None
+    if state.choice.file is not None and state.choice.line:
+        return state.choice.file, state.choice.line
+    return None
+
+
 def import_failed(root: Root, path: Path) -> list[Finding]:
-    """``app-import-failed``: an inspection error located in this file."""
+    """``app-import-failed``: an app's import failed here (or, with no place, at the app)."""
     found = []
     for state in root.apps.values():
+        place = _failure_place(root, state)
+        if place is None or place[0] != path:
+            continue
         error = state.last_error or {}
-        file = error.get("file")
-        if not file or not error.get("line"):
-            continue
-        try:
-            same = Path(file).resolve() == path
-        except OSError:
-            same = False
-        if not same:
-            continue
-        line = int(error["line"])
         text = str(error.get("message") or "").rstrip(".!")
-        message = f"Importing app '{state.choice.spec}' failed here: {text}."
+        message = f"Importing app '{state.choice.spec}' failed: {text}."
         if error.get("hint"):
-            message += f" {str(error['hint']).rstrip('.')}."
-        span = Span(line, 0, line, 10_000)
-        found.append(
-            Finding(
-                path,
-                span,
-                ERROR,
-                "app-import-failed",
-                message,
-                {"kind": error.get("kind")},
-            )
-        )
+            message += f" {sentence(error['hint'])}"
+        span = Span(place[1], 0, place[1], 10_000)
+        data = {"kind": error.get("kind")}
+        found.append(Finding(path, span, ERROR, "app-import-failed", message, data))
     return found
 
 
-def check_file(root: Root, path: Path) -> list[Finding]:
-    """Every finding of one file."""
-    scan = root.scans.get(path)
+def check_file(root: Root, path: Path, scan: FileScan | None = None) -> list[Finding]:
+    """Every finding of one file (``scan``: a buffer's, for a document not on disk)."""
+    scan = scan or root.scans.get(path)
     state = root.app_for(path)
     found = import_failed(root, path)
     if scan is None or state is None:

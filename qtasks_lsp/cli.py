@@ -73,13 +73,28 @@ def _project_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--python", help="interpreter that runs the project")
     parser.add_argument("--json", action="store_true", help="print the JSON documents")
-    parser.add_argument("--timeout", type=float, help="inspection timeout in seconds")
+    parser.add_argument(
+        "--timeout", type=_positive, help="inspection timeout in seconds"
+    )
     parser.add_argument(
         "--env-file", help="dotenv file loaded into the inspected process"
     )
     parser.add_argument(
         "-v", "--verbose", action="count", default=0, help="more logging (-vv: debug)"
     )
+
+
+def _positive(text: str) -> float:
+    """A number of seconds greater than zero (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds above 0, not {text!r}"
+        )
+    return value
 
 
 def _flags(args: argparse.Namespace) -> list[tuple[dict[str, Any] | None, str]]:
@@ -146,6 +161,10 @@ def run_inspect(args: argparse.Namespace) -> int:
             reports.append({**choice, "inspection": failed, "output": exc.output})
             if not args.json:
                 _say(render.error_text(choice, exc.record, proj.root))
+            if exc.record.get("traceback"):
+                logger.info(
+                    "traceback of the failed import:\n%s", exc.record["traceback"]
+                )
             if exc.output:
                 logger.info("output of %s:\n%s", app.spec, exc.output)
             continue
@@ -197,7 +216,16 @@ def main(argv: list[str] | None = None) -> int:
 
         _logging(args.verbose)
         return check.run(args, _flags(args))
-    _logging(args.verbose, args.log_file)
+    try:
+        _logging(args.verbose, args.log_file)
+    except OSError as exc:
+        _say(f"cannot write the log file {args.log_file}: {exc.strerror or exc}")
+        return 2
     from qtasks_lsp.server import serve
 
-    return serve(args)
+    try:
+        return serve(args)
+    except OSError as exc:
+        where = f"{args.host}:{args.port}" if args.tcp else "stdio"
+        _say(f"cannot serve on {where}: {exc.strerror or exc}")
+        return 2

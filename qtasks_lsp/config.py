@@ -55,16 +55,20 @@ def _snake(key: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
 
 
-def flatten(raw: dict[str, Any]) -> dict[str, Any]:
-    """Flatten ``{"inspection": {"timeout": 5}}`` into ``{"inspection_timeout": 5}``."""
-    flat: dict[str, Any] = {}
+def flatten(raw: dict[str, Any]) -> dict[str, tuple[str, Any]]:
+    """Flatten ``{"inspection": {"timeout": 5}}`` into ``{"inspection_timeout": ...}``.
+
+    Each value comes with the key as the user wrote it (``inspection.timeout``),
+    for messages.
+    """
+    flat: dict[str, tuple[str, Any]] = {}
     for key, value in raw.items():
         name = _snake(str(key))
         if name == "inspection" and isinstance(value, dict):
             for sub, subvalue in value.items():
-                flat[f"inspection_{_snake(str(sub))}"] = subvalue
+                flat[f"inspection_{_snake(str(sub))}"] = (f"{key}.{sub}", subvalue)
         else:
-            flat[name] = value
+            flat[name] = (str(key), value)
     return flat
 
 
@@ -115,17 +119,18 @@ def apply_layer(
     problems: list[str] = []
     if not raw:
         return problems
-    for name, value in flatten(raw).items():
+    for name, (written, value) in flatten(raw).items():
         if name not in KNOWN:
             if name not in ("editor_python",):
-                problems.append(f"unknown setting `{name}` in {source} (ignored)")
+                problems.append(f"unknown setting `{written}` in {source} (ignored)")
             continue
         if value is None or value == "" or value == []:
             continue
         clean, wrong = _check(name, value)
         if wrong:
             problems.append(
-                f"setting `{name}` in {source} must be {wrong}, got {value!r} (ignored)"
+                f"setting `{written}` in {source} must be {wrong}, got {value!r} "
+                "(ignored)"
             )
             continue
         if name == "inspection_timeout":
@@ -179,7 +184,7 @@ def load(
     for raw, source in layers or []:
         problems += apply_layer(settings, raw, source, base=root)
     for problem in problems:
-        logger.warning("%s", problem)
+        logger.debug("%s", problem)
     return settings, problems
 
 

@@ -42,21 +42,34 @@ class AppChoice:
         return self.spec.partition(":")[0]
 
 
-def discover(root: Path) -> list[AppChoice]:
-    """Every module-level ``X = QueueTasks(...)`` under ``root``, read from source."""
+def discover(root: Path, notes: list[str] | None = None) -> list[AppChoice]:
+    """Every module-level ``X = QueueTasks(...)`` under ``root``, read from source.
+
+    What kept an app from being found (a file that mentions QueueTasks but
+    does not parse, a tree too large to read whole) is added to ``notes``.
+    """
     apps: list[AppChoice] = []
-    for path in pysource.python_files(root):
-        apps.extend(apps_in_file(path, root))
+    for path in pysource.python_files(root, notes=notes):
+        apps.extend(apps_in_file(path, root, notes=notes))
     return apps
 
 
-def apps_in_file(path: Path, root: Path, source: str | None = None) -> list[AppChoice]:
-    """The QueueTasks apps assigned at module level in one file."""
+def apps_in_file(
+    path: Path, root: Path, source: str | None = None, notes: list[str] | None = None
+) -> list[AppChoice]:
+    """The QueueTasks apps assigned at module level in one file.
+
+    A file with a syntax error elsewhere still yields its apps (the lines the
+    error names are left out), so that the inspection can report the error.
+    """
     text = source if source is not None else pysource.read_source(path)
     if not text or "QueueTasks" not in text:
         return []
-    tree = pysource.parse(text, str(path))
+    tree = pysource.parse(text, str(path)) or pysource.parse_repaired(text)
     if tree is None:
+        if notes is not None:
+            error = pysource.syntax_error(text)
+            notes.append(f"{relative(path, root)} does not parse ({error})")
         return []
     imports = pysource.import_map(tree)
     module, path_entry = pysource.module_name(path, root)
@@ -69,7 +82,7 @@ def apps_in_file(path: Path, root: Path, source: str | None = None) -> list[AppC
             AppChoice(
                 spec=f"{module}:{name}",
                 paths=[path_entry],
-                source=f"discovered in {_relative(path, root)}:{line}",
+                source=f"discovered in {relative(path, root)}:{line}",
                 file=path.resolve(),
                 line=line,
                 kind=kind,
@@ -78,7 +91,8 @@ def apps_in_file(path: Path, root: Path, source: str | None = None) -> list[AppC
     return found
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative(path: Path, root: Path) -> str:
+    """A path relative to the root, or as it is when outside it."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -144,20 +158,31 @@ def choose(
     specs: list[str],
     spec_source: str | None,
     extra_paths: list[Path],
+    discovered: tuple[list[AppChoice], list[str]] | None = None,
 ) -> list[AppChoice]:
-    """The apps to inspect under ``root``: named ones if any, else discovered ones."""
+    """The apps to inspect under ``root``: named ones if any, else discovered ones.
+
+    ``discovered`` is what the caller already found (apps and notes), for a
+    caller that has scanned the tree itself; otherwise the tree is read here.
+    """
     if specs:
         return [explicit(s, root, extra_paths, spec_source or "setting") for s in specs]
-    apps = discover(root)
+    notes: list[str] = []
+    if discovered is None:
+        apps = discover(root, notes)
+    else:
+        apps, notes = discovered
     for app in apps:
         app.paths = _unique([*app.paths, *extra_paths])
     if not apps:
+        why = f" ({'; '.join(notes)})" if notes else ""
         raise SetupError(
             "no-app",
-            f"no QTasks app found under {root}: no module-level `NAME = QueueTasks(...)`",
+            f"no QTasks app found under {root}: no module-level "
+            f"`NAME = QueueTasks(...)`{why}",
             "Name the app with `--app module:attribute` (or the `app` setting, or "
             '`app = "module:attr"` in [tool.qtasks-lsp] of pyproject.toml); a factory '
             "function works there too",
         )
-    logger.info("discovered %d app(s) under %s", len(apps), root)
+    logger.debug("discovered %d app(s) under %s", len(apps), root)
     return apps

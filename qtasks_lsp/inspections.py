@@ -23,6 +23,7 @@ from lsprotocol import types
 from qtasks_lsp import catalogue as cat
 from qtasks_lsp import inspector
 from qtasks_lsp.errors import InspectionError, SetupError
+from qtasks_lsp.render import sentence
 from qtasks_lsp.workspace import AppState, Root
 
 if TYPE_CHECKING:
@@ -197,12 +198,15 @@ class Scheduler:
             else "using tasks read from source"
         )
         message = (
-            f"QTasks: could not inspect `{state.choice.spec}`: {record.get('message')}."
+            f"QTasks: could not inspect `{state.choice.spec}`: "
+            f"{sentence(record.get('message'))}"
         )
         if record.get("hint"):
-            message += f" {str(record['hint']).rstrip('.')}."
+            message += f" {sentence(record['hint'])}"
         message += f" ({shown})"
         logger.warning("%s", message)
+        if record.get("traceback"):
+            logger.info("traceback of the failed import:\n%s", record["traceback"])
         self.server.say_once(
             f"fail:{state.choice.spec}:{record.get('kind')}:{record.get('message')}",
             message,

@@ -120,7 +120,7 @@ def read_env_file(path: Path) -> dict[str, str]:
         raise SetupError(
             "env-file",
             f"the env file {path} does not exist",
-            "Fix the `envFile` setting or create the file",
+            "Fix the `envFile` setting (`--env-file`) or create the file",
         )
     return {k: v for k, v in dotenv_values(path).items() if v is not None}
 
@@ -230,7 +230,7 @@ def _document(
             "and was stopped",
             "Module-level code must not block: move calls such as `app.run_forever()` "
             'or servers under `if __name__ == "__main__":`, or skip them when the '
-            f"{MARKER} environment variable is set; or raise `inspection.timeout`",
+            f"{MARKER} environment variable is set; or raise `inspection.timeout` (`--timeout`)",
         )
     if raw:
         try:

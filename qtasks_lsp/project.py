@@ -72,13 +72,14 @@ def resolve(
     layers: list[tuple[dict[str, Any] | None, str]] | None = None,
     editor_python: str | None = None,
     need_python: bool = True,
+    discovered: tuple[list[AppChoice], list[str]] | None = None,
 ) -> Project:
     """Decide the apps and the interpreter of ``root`` (raises ``SetupError``)."""
     root = root.resolve()
     settings, problems = config.load(root, layers)
     paths = extra_paths(settings, root)
     specs = settings.app
-    apps = discovery.choose(root, specs, settings.sources.get("app"), paths)
+    apps = discovery.choose(root, specs, settings.sources.get("app"), paths, discovered)
     python = None
     python_error = None
     try:

@@ -72,8 +72,13 @@ def _skipped(dirpath: str, name: str) -> bool:
     return os.path.exists(os.path.join(dirpath, name, "pyvenv.cfg"))
 
 
-def python_files(root: Path, limit: int = MAX_FILES) -> Iterator[Path]:
-    """Python files under ``root``, skipping environments and build output, bounded."""
+def python_files(
+    root: Path, limit: int = MAX_FILES, notes: list[str] | None = None
+) -> Iterator[Path]:
+    """Python files under ``root``, skipping environments and build output, bounded.
+
+    When the bound is reached, a sentence saying so is added to ``notes``.
+    """
     seen = 0
     found = 0
     for dirpath, dirnames, filenames in os.walk(root):
@@ -85,11 +90,19 @@ def python_files(root: Path, limit: int = MAX_FILES) -> Iterator[Path]:
             found += 1
             yield Path(dirpath, name)
             if found >= limit:
-                logger.warning("stopped scanning %s after %d Python files", root, limit)
+                _stopped(
+                    notes, f"only the first {limit} Python files under {root} were read"
+                )
                 return
         if seen >= MAX_ENTRIES:
-            logger.warning("stopped scanning %s after %d entries", root, seen)
+            _stopped(notes, f"only the first {seen} entries under {root} were read")
             return
+
+
+def _stopped(notes: list[str] | None, text: str) -> None:
+    logger.info("%s", text)
+    if notes is not None:
+        notes.append(text)
 
 
 def read_source(path: Path) -> str | None:
@@ -100,15 +113,47 @@ def read_source(path: Path) -> str | None:
         data = path.read_bytes()
     except OSError:
         return None
-    return data.decode("utf-8", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def parse(source: str, filename: str = "<unknown>") -> ast.Module | None:
-    """Parse source, or None when it does not parse."""
+    """Parse source, or None when it does not parse (a leading BOM is ignored)."""
     try:
-        return ast.parse(source, filename=filename)
+        return ast.parse(source.removeprefix("\ufeff"), filename=filename)
     except (SyntaxError, ValueError):
         return None
+
+
+def parse_repaired(source: str, attempts: int = 8) -> ast.Module | None:
+    """Parse source that is being typed: blank the lines a syntax error names, retry.
+
+    Line numbers stay as they are, so what parses keeps its true positions.
+    """
+    lines = source.removeprefix("\ufeff").split("\n")
+    for _ in range(attempts):
+        try:
+            return ast.parse("\n".join(lines))
+        except SyntaxError as exc:
+            first = exc.lineno or 0
+            last = getattr(exc, "end_lineno", None) or first
+            if not 0 < first <= len(lines):
+                return None
+            for index in range(first - 1, min(last, len(lines))):
+                lines[index] = ""
+        except ValueError:
+            return None
+    return None
+
+
+def syntax_error(source: str) -> str | None:
+    """``line N: message`` for source that does not parse, else None."""
+    try:
+        ast.parse(source.removeprefix("\ufeff"))
+    except SyntaxError as exc:
+        return f"line {exc.lineno}: {exc.msg}"
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def import_map(tree: ast.Module) -> dict[str, str]:

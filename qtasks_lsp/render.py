@@ -86,10 +86,11 @@ def inspection_text(
     python = document.get("python") or {}
     timing = document.get("timing") or {}
     lines = origin_lines(choice)
-    lines.append(
-        f"qtasks:  {qtasks.get('version')} on Python {python.get('version')}, "
-        f"imported in {timing.get('import_ms', '?')} ms"
-    )
+    if qtasks:
+        lines.append(
+            f"qtasks:  {qtasks.get('version')} on Python {python.get('version')}, "
+            f"imported in {timing.get('import_ms', '?')} ms"
+        )
     lines.append("")
     lines.append((document.get("app_text") or _summary_text(document)).rstrip("\n-"))
     lines.append("")
@@ -101,6 +102,8 @@ def inspection_text(
 
 def _summary_text(document: dict[str, Any]) -> str:
     app = document.get("app") or {}
+    if not app and not document.get("qtasks"):
+        return "(not inspected: the tasks below are read from source)"
     if not app:
         return "(this qtasks has no Stats component: only the task list is known)"
     return "\n".join(f"{label:<26}: {value}" for label, value in app.items())
@@ -116,7 +119,8 @@ def inspection_markdown(
     lines.append(f"- app: `{choice['spec']}` ({choice['source']})")
     lines.append(f"- python: `{choice['python']}` ({choice['python_source']})")
     qtasks = document.get("qtasks") or {}
-    lines.append(f"- qtasks {qtasks.get('version')}, name `{title}`")
+    if qtasks:
+        lines.append(f"- qtasks {qtasks.get('version')}, name `{title}`")
     lines.append("")
     if app:
         lines.append("## Summary")
@@ -137,7 +141,7 @@ def error_text(choice: dict[str, Any], error: dict[str, Any], root: Path) -> str
     """A one-paragraph report of a failed inspection, with the place if known."""
     text = (
         f"could not inspect `{choice['spec']}` with {choice['python']}: "
-        f"{error.get('message')}."
+        f"{sentence(error.get('message'))}"
     )
     if error.get("file"):
         where = relative(error["file"], root)
@@ -145,5 +149,11 @@ def error_text(choice: dict[str, Any], error: dict[str, Any], root: Path) -> str
             f", line {error['line']}." if error.get("line") else "."
         )
     if error.get("hint"):
-        text += f" {error['hint'].rstrip('.')}."
+        text += f" {sentence(error['hint'])}"
     return text
+
+
+def sentence(text: Any) -> str:
+    """Text ending in exactly one full stop (or its own ``?``)."""
+    clean = str(text or "").rstrip().rstrip(".!")
+    return clean if clean.endswith("?") else f"{clean}."

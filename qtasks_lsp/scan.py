@@ -73,6 +73,7 @@ class SendSite:
     callee_span: Span | None = None
     arg_spans: list[Span] = attrs.Factory(list)
     keyword_spans: dict[str, Span] = attrs.Factory(dict)
+    method: str | None = None
 
 
 @attrs.define
@@ -89,6 +90,8 @@ class FileScan:
     calls: list[SendSite] = attrs.Factory(list)
     imports: dict[str, str] = attrs.Factory(dict)
     parsed: bool = True
+    mentions_app: bool = False
+    error: str | None = None
 
 
 class _Lines:
@@ -168,11 +171,16 @@ def scan_source(path: Path, source: str, root: Path) -> FileScan:
     """Scan one file's text."""
     module, _ = pysource.module_name(path, root)
     result = FileScan(path=path, module=module)
+    result.mentions_app = "QueueTasks" in source
     tree = pysource.parse(source, str(path))
     if tree is None:
         result.parsed = False
-        result.imports = _line_imports(source)
-        return result
+        if result.mentions_app:
+            result.error = pysource.syntax_error(source)
+        tree = pysource.parse_repaired(source)
+        if tree is None:
+            result.imports = _line_imports(source)
+            return result
     resolver = _Resolver(module, tree, _Lines(source))
     result.imports = resolver.imports
     for name, value, _line in pysource.module_level_assignments(tree):
@@ -374,6 +382,7 @@ def _site(
         span=callee,
         form=form,
         receiver=receiver,
+        method=node.func.attr if isinstance(node.func, ast.Attribute) else None,
         call_span=lines.span(node),
         positional=len(node.args),
         keywords=list(keyword_spans),

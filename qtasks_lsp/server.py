@@ -209,11 +209,16 @@ class QTasksServer(LanguageServer):
         The files are scanned the first time only (or when ``rescan``): later
         changes reach the scan through document and file-watch events.
         """
+        overrides = self.open_overrides()
         if rescan or not root.scans:
-            root.scan_all(self.open_overrides())
+            root.scan_all(overrides)
         try:
             root.project = project.resolve(
-                root.path, root.layers, root.editor_python, need_python=False
+                root.path,
+                root.layers,
+                root.editor_python,
+                need_python=False,
+                discovered=root.discovered(overrides),
             )
             root.setup_error = None
         except SetupError as exc:
@@ -226,6 +231,15 @@ class QTasksServer(LanguageServer):
             )
         if root.project is not None:
             self.set_log_level(root.project.settings.log_level)
+            python = root.project.python
+            for app in root.project.apps:
+                logger.info(
+                    "app %s (%s), python %s (%s)",
+                    app.spec,
+                    app.source,
+                    python.path if python else "none",
+                    python.source if python else "no interpreter with qtasks",
+                )
         self.scheduler.reset_apps(root)
         if inspect:
             self.scheduler.request(root)

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from qtasks_lsp import catalogue as cat
-from qtasks_lsp import pysource, scan
+from qtasks_lsp import discovery, pysource, scan
 from qtasks_lsp.discovery import AppChoice
 from qtasks_lsp.errors import SetupError
 from qtasks_lsp.project import Project
@@ -56,6 +56,7 @@ class Root:
     layers: list[tuple[dict[str, Any] | None, str]] = attrs.Factory(list)
     editor_python: str | None = None
     generation: int = 0
+    scan_notes: list[str] = attrs.Factory(list)
     _specs: tuple[Any, set[str], set[str]] | None = None
 
     def contains(self, path: Path) -> bool:
@@ -66,7 +67,8 @@ class Root:
         """Scan every Python file of the root (open buffers win over the disk)."""
         started = time.perf_counter()
         self.scans = {}
-        for path in pysource.python_files(self.path):
+        self.scan_notes = []
+        for path in pysource.python_files(self.path, notes=self.scan_notes):
             resolved = path.resolve()
             text = overrides.get(resolved)
             if text is None:
@@ -122,6 +124,21 @@ class Root:
             state.choice = choice
             self.apps[choice.spec] = state
         self.rebuild_static()
+
+    def discovered(
+        self, overrides: dict[Path, str]
+    ) -> tuple[list[AppChoice], list[str]]:
+        """The apps the scan found (buffers included), and why others may be missing."""
+        apps: list[AppChoice] = []
+        notes = list(self.scan_notes)
+        for path, file_scan in sorted(self.scans.items()):
+            if file_scan.apps:
+                text = overrides.get(path)
+                apps += discovery.apps_in_file(path, self.path, source=text)
+            elif file_scan.mentions_app and file_scan.error:
+                shown = discovery.relative(path, self.path)
+                notes.append(f"{shown} does not parse ({file_scan.error})")
+        return apps, notes
 
     def settings_named_apps(self) -> bool:
         """True when the apps were named by a setting rather than discovered."""

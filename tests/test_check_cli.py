@@ -166,3 +166,28 @@ def test_an_empty_name_being_typed_is_not_reported(tmp_path: Path) -> None:
     status, data, _ = check(root, "--no-inspect")
 
     assert (status, data["findings"]) == (0, [])
+
+
+def test_each_send_is_checked_against_its_own_app() -> None:
+    """With two apps, a send through an aliased or module-qualified app uses that app;
+    a ``task_name=`` outside ``add_task`` (a dataclass field) is data."""
+    status, data, _ = check(PROJECTS / "sends_per_app")
+
+    assert status == 1
+    assert [(f["line"], f["message"]) for f in data["findings"]] == [
+        (14, "No task 'jobs.run' in app 'sync-app' (pkg/other.py)."),
+        (15, "No task 'sync.only' in app 'async-app' (pkg/main.py)."),
+    ]
+
+
+def test_an_app_that_cannot_be_imported_fails_the_check() -> None:
+    """An import failure with no place of its own (an exit) is an error at the app."""
+    status, data, stderr = check(PROJECTS / "exits_at_import")
+
+    assert status == 1
+    assert brief(data["findings"]) == [
+        ("app.py", 8, 1, 10001, "error", "app-import-failed")
+    ]
+    assert data["findings"][0]["message"].startswith(
+        "Importing app 'app:app' failed: the app exited during import (code 3)."
+    )

@@ -49,21 +49,19 @@ def _task_record(task: Task) -> dict[str, Any]:
 
 
 def _find(ls: QTasksServer, argument: Any) -> tuple[Root, AppState] | None:
-    if (
-        isinstance(argument, str)
-        and ":" in argument
-        and not argument.startswith("file:")
-    ):
+    """The app an argument names (a spec or a document URI); the first app without one."""
+    if argument is None:
         for root in ls.roots.values():
-            if argument in root.apps:
-                return root, root.apps[argument]
-    if isinstance(argument, str) and "/" in argument:
-        found = ls.app_for(argument)
-        if found is not None:
-            return found
+            for state in root.apps.values():
+                return root, state
+        return None
+    if not isinstance(argument, str):
+        return None
     for root in ls.roots.values():
-        for state in root.apps.values():
-            return root, state
+        if argument in root.apps:
+            return root, root.apps[argument]
+    if "/" in argument or argument.startswith("untitled:"):
+        return ls.app_for(argument)
     return None
 
 
@@ -72,7 +70,8 @@ def inspect_app(ls: QTasksServer, *arguments: Any) -> dict[str, Any] | None:
     argument = arguments[0] if arguments else None
     found = _find(ls, argument)
     if found is None:
-        return {"text": _no_app(ls), "markdown": _no_app(ls), "app": None, "tasks": []}
+        text = _no_app(ls, argument)
+        return {"text": text, "markdown": text, "app": None, "tasks": []}
     root, state = found
     choice = _choice(root, state)
     tasks = [_task_record(t) for t in state.catalogue.tasks.values()]
@@ -106,7 +105,15 @@ def _why_static(state: AppState) -> str:
     return f"Read from source ({reason or 'not inspected yet'})."
 
 
-def _no_app(ls: QTasksServer) -> str:
+def _no_app(ls: QTasksServer, argument: Any) -> str:
+    """Why there is no app to show, and which apps there are."""
+    known = [spec for root in ls.roots.values() for spec in root.apps]
+    if argument is not None and known:
+        return (
+            f"No QTasks app {argument!r} in this workspace; its apps are: "
+            + ", ".join(f"`{spec}`" for spec in known)
+            + "."
+        )
     errors = [r.setup_error.describe() for r in ls.roots.values() if r.setup_error]
     return "No QTasks app found. " + " ".join(errors)
 

@@ -31,10 +31,12 @@ DEBOUNCE = 0.3
 _pending: dict[str, asyncio.TimerHandle] = {}
 
 
-def to_lsp(ls: QTasksServer, finding: checks.Finding) -> types.Diagnostic:
-    """An LSP diagnostic for a finding."""
+def to_lsp(
+    ls: QTasksServer, finding: checks.Finding, uri: str | None = None
+) -> types.Diagnostic:
+    """An LSP diagnostic for a finding (``uri``: the document, when not a file)."""
     return types.Diagnostic(
-        range=lookup.span_range(ls, finding.path, finding.span),
+        range=lookup.span_range(ls, finding.path, finding.span, uri),
         message=finding.message,
         severity=types.DiagnosticSeverity(finding.severity),
         code=finding.code,
@@ -46,10 +48,16 @@ def to_lsp(ls: QTasksServer, finding: checks.Finding) -> types.Diagnostic:
 def compute(ls: QTasksServer, uri: str) -> list[types.Diagnostic]:
     """The diagnostics of one document."""
     root = ls.root_for(uri)
-    path = ls.path_of(uri)
-    if root is None or path is None:
+    if root is None:
         return []
-    return [to_lsp(ls, f) for f in checks.check_file(root, path)]
+    path = ls.path_of(uri)
+    if path is not None:
+        return [to_lsp(ls, f) for f in checks.check_file(root, path)]
+    buffer_scan = ls.scan_of(uri)
+    if buffer_scan is None:
+        return []
+    findings = checks.check_file(root, buffer_scan.path, buffer_scan)
+    return [to_lsp(ls, f, uri) for f in findings if f.path == buffer_scan.path]
 
 
 def pull_supported(ls: QTasksServer) -> bool:

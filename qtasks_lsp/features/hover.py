@@ -164,6 +164,13 @@ def hover(ls: QTasksServer, params: types.HoverParams) -> types.Hover | None:
     markdown = wants_markdown(ls)
     if target.task is None:
         value = unknown_card(target.name, target.root, target.app, markdown)
+        owners = [
+            f"`{s.choice.spec}`" if markdown else s.choice.spec
+            for s in target.root.apps.values()
+            if s is not target.app and s.catalogue.get(target.name)
+        ]
+        if owners:
+            value += f"\n\nDefined in app {', '.join(owners)}."
     elif markdown:
         value = markdown_card(target.task, target.root, target.app)
     else:

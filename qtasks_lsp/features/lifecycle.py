@@ -147,17 +147,23 @@ def _rescan(ls: QTasksServer, uri: str) -> None:
     document = ls.workspace.text_documents.get(uri)
     text = document.source if document is not None else None
     if root.rescan(path, text):
-        root.rebuild_static()
-        discovered = root.scanned_app_specs()
-        if (
-            root.project is not None
-            and not root.settings_named_apps()
-            and discovered != set(root.apps)
-        ):
-            ls.setup_root(root)
-            return
-        ls.on_catalogue_changed(root)
-        ls.scheduler.notify_status()
+        _declarations_changed(ls, root)
+
+
+def _declarations_changed(ls: QTasksServer, root: Root) -> None:
+    """A file's apps, routers or tasks changed: update catalogues, or decide again.
+
+    When the apps were discovered (not named by a setting) and the set of apps
+    in the source changed (an app was added, removed, or its file parses
+    again), the root is set up again and inspected.
+    """
+    root.rebuild_static()
+    named = root.project is not None and root.settings_named_apps()
+    if not named and root.scanned_app_specs() != set(root.apps):
+        ls.setup_root(root)
+        return
+    ls.on_catalogue_changed(root)
+    ls.scheduler.notify_status()
 
 
 def did_open(ls: QTasksServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -201,8 +207,7 @@ def did_close(ls: QTasksServer, params: types.DidCloseTextDocumentParams) -> Non
     if path is None or root is None or path.suffix != ".py":
         return
     if root.rescan(path, None):
-        root.rebuild_static()
-        ls.on_catalogue_changed(root)
+        _declarations_changed(ls, root)
 
 
 def did_change_watched_files(
@@ -220,8 +225,7 @@ def did_change_watched_files(
             ls.scheduler.request(root)
         elif path.suffix == ".py" and change.uri not in ls.workspace.text_documents:
             if root.rescan(path, None):
-                root.rebuild_static()
-                ls.on_catalogue_changed(root)
+                _declarations_changed(ls, root)
             if _imported_by_app(root, path):
                 ls.scheduler.request(root)
 

@@ -144,12 +144,17 @@ def at(ls: QTasksServer, uri: str, position: types.Position) -> Target | None:
     path = ls.path_of(uri)
     context = cursor.context_at(lexed, offset)
     if context is not None:
+        file_scan = ls.scan_of(uri)
         if context.role == "positional" and not receiver_is_app(
-            root, path, context.callee, ls.scan_of(uri)
+            root, path, context.callee, file_scan
         ):
             return None
         literal = context.literal
-        state, task = _find(root, state, path, context.value)
+        owner = _receiver_app(root, file_scan, context.callee)
+        if owner is not None:
+            state, task = owner, owner.catalogue.get(context.value)
+        else:
+            state, task = _find(root, state, path, context.value)
         return Target(
             context.value,
             root,
@@ -162,6 +167,16 @@ def at(ls: QTasksServer, uri: str, position: types.Position) -> Target | None:
     if lexed.literal_at(offset) is not None or lexed.in_comment(offset):
         return None
     return _function_target(root, state, path, lexed, offset)
+
+
+def _receiver_app(
+    root: Root, file_scan: FileScan | None, callee: str
+) -> AppState | None:
+    """The app a call is made on (``app`` in ``app.add_task``), when it is one."""
+    receiver = callee.rpartition(".")[0]
+    if not receiver or file_scan is None:
+        return None
+    return root.apps.get(qualify(file_scan, receiver) or "")
 
 
 def _find(
@@ -217,9 +232,14 @@ def task_by_function(
     return None
 
 
-def span_range(ls: QTasksServer, path: Path, span: Span) -> types.Range:
-    """An LSP range for a scan span (1-based lines, code-point columns) of a file."""
-    uri = path.as_uri()
+def span_range(
+    ls: QTasksServer, path: Path, span: Span, uri: str | None = None
+) -> types.Range:
+    """An LSP range for a scan span (1-based lines, code-point columns) of a file.
+
+    ``uri`` names the document when it is not the file at ``path`` (untitled).
+    """
+    uri = uri or path.as_uri()
     text = ls.text_of(uri) or ""
     lexed = ls.lexed(uri, text)
     starts = lexed.line_starts

@@ -50,10 +50,11 @@ def _call_task(
 ) -> tuple[Task, bool] | None:
     """The task a send call is about, and whether its first argument is the name."""
     found = ls.app_for(uri)
-    path = ls.path_of(uri)
-    if found is None or path is None:
+    file_scan = ls.scan_of(uri)
+    if found is None or file_scan is None:
         return None
     root, state = found
+    path = file_scan.path
     receiver = callee.rpartition(".")[0]
     if lookup.receiver_is_app(root, path, callee, ls.scan_of(uri)):
         literal = lexed.literal_at(_first_argument(lexed.text, paren))

@@ -174,3 +174,30 @@ def span(text: str, needle: str) -> types.Range:
     start = position(text, needle)
     end = position(text, needle, len(needle))
     return types.Range(start=start, end=end)
+
+
+def _pulls(spec: str) -> bool:
+    caps = client_capabilities(spec)
+    return bool(caps.text_document and caps.text_document.diagnostic)
+
+
+async def diagnostics(
+    client: LanguageClient, uri: str, spec: str, count: int | None = None
+) -> list[types.Diagnostic]:
+    """The client's diagnostics for a document, asked for or waited for."""
+    deadline = asyncio.get_running_loop().time() + 20
+    while True:
+        if _pulls(spec):
+            report = await client.text_document_diagnostic_async(
+                types.DocumentDiagnosticParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri)
+                )
+            )
+            items = list(report.items)
+        else:
+            items = list(client.diagnostics.get(uri, []))
+        if count is None or len(items) == count:
+            return items
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"expected {count} diagnostics, got {items}")
+        await asyncio.sleep(0.1)

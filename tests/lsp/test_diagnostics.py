@@ -6,13 +6,13 @@ assertions run on what each client receives (asked for, or pushed).
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 from lsp_support import (
     PROJECTS,
     copy_example,
+    diagnostics,
     initialize,
     open_file,
     position,
@@ -21,39 +21,12 @@ from lsp_support import (
     wait_for_state,
 )
 from lsprotocol import types
-from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 
 TYPO = 'app.add_task("emails.sned", "a@b.c", "hi")'
 FIXED = 'app.add_task("emails.send", "a@b.c", "hi")'
-
-
-def _pulls(spec: str) -> bool:
-    caps = client_capabilities(spec)
-    return bool(caps.text_document and caps.text_document.diagnostic)
-
-
-async def diagnostics(
-    client: LanguageClient, uri: str, spec: str, count: int | None = None
-) -> list[types.Diagnostic]:
-    """The client's diagnostics for a document, asked for or waited for."""
-    deadline = asyncio.get_running_loop().time() + 20
-    while True:
-        if _pulls(spec):
-            report = await client.text_document_diagnostic_async(
-                types.DocumentDiagnosticParams(
-                    text_document=types.TextDocumentIdentifier(uri=uri)
-                )
-            )
-            items = list(report.items)
-        else:
-            items = list(client.diagnostics.get(uri, []))
-        if count is None or len(items) == count:
-            return items
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"expected {count} diagnostics, got {items}")
-        await asyncio.sleep(0.1)
 
 
 @pytest.fixture
