@@ -91,7 +91,16 @@ class Connection:
             text_document=types.TextDocumentClientCapabilities(
                 hover=types.HoverClientCapabilities(
                     content_format=[types.MarkupKind.Markdown]
-                )
+                ),
+                # as VS Code and Neovim declare: item documentation comes
+                # through completionItem/resolve
+                completion=types.CompletionClientCapabilities(
+                    completion_item=types.ClientCompletionItemOptions(
+                        resolve_support=types.ClientCompletionItemResolveOptions(
+                            properties=["documentation", "detail"]
+                        )
+                    )
+                ),
             ),
         )
         folder = types.WorkspaceFolder(uri=self.root.as_uri(), name=self.root.name)

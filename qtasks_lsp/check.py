@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from qtasks_lsp import catalogue as cat
-from qtasks_lsp import checks, inspector, project
+from qtasks_lsp import checks, inspector, project, scan_cache
 from qtasks_lsp.errors import InspectionError, SetupError
 from qtasks_lsp.workspace import AppState, Root
 
@@ -83,7 +83,8 @@ def collect(proj: project.Project, inspect: bool) -> list[checks.Finding]:
     root = Root(path=proj.root, project=proj)
     with ThreadPoolExecutor(max_workers=max(1, len(proj.apps))) as pool:
         running = _start(pool, proj) if inspect else {}
-        root.scan_all({})
+        cache = scan_cache.load(root.path)
+        scan_cache.save(root.path, root.scan_all({}, cache))
         for note in root.scan_notes:
             sys.stderr.write(f"qtasks-lsp: {note}; files past that were not checked\n")
         root.set_apps(proj.apps)

@@ -25,6 +25,7 @@ import attrs
 
 from qtasks_lsp.catalogue import Catalogue, Task
 from qtasks_lsp.render import sentence
+from qtasks_lsp.resolve import qualify, receiver_is_app, task_by_function
 from qtasks_lsp.scan import FileScan, SendSite, Span
 from qtasks_lsp.workspace import AppState, Root
 
@@ -100,8 +101,6 @@ def is_task_name(
     task's, ``self``'s in an echo task, a timer's); a positional string only
     when the receiver is an app.
     """
-    from qtasks_lsp.features.lookup import receiver_is_app
-
     if site.form == "keyword":
         return site.method == "add_task"
     return bool(receiver_is_app(root, path, f"{site.receiver}.add_task", scan))
@@ -109,8 +108,6 @@ def is_task_name(
 
 def send_app(root: Root, scan: FileScan, site: SendSite, default: AppState) -> AppState:
     """The app a send goes to: the receiver's when it names an app, else ``default``."""
-    from qtasks_lsp.features.lookup import qualify
-
     if site.receiver:
         spec = qualify(scan, site.receiver)
         if spec in root.apps:
@@ -137,6 +134,21 @@ def unknown_tasks(
         data = {"suggestions": close}
         found.append(Finding(path, site.span, severity, "unknown-task", message, data))
     return found
+
+
+_signatures: dict[int, tuple[Task, inspect.Signature | None]] = {}
+
+
+def _signature_of(task: Task) -> inspect.Signature | None:
+    """The signature a send binds against, built once per task object."""
+    cached = _signatures.get(id(task))
+    if cached is not None and cached[0] is task:
+        return cached[1]
+    if len(_signatures) > 50_000:
+        _signatures.clear()
+    signature = _signature(task)
+    _signatures[id(task)] = (task, signature)
+    return signature
 
 
 def _signature(task: Task) -> inspect.Signature | None:
@@ -173,7 +185,7 @@ def binding_problem(task: Task, site: SendSite) -> tuple[str, Span] | None:
     """Why a send's arguments cannot bind to the task, and where; None if they can."""
     if site.unpacking:
         return None
-    signature = _signature(task)
+    signature = _signature_of(task)
     if signature is None:
         return None
     keywords = [k for k in site.keywords if k not in SEND_KEYWORDS]
@@ -203,10 +215,11 @@ def _problem_span(
 
 
 def _task_of_call(
-    root: Root, state: AppState, path: Path, site: SendSite
+    root: Root, state: AppState, path: Path, scan: FileScan, site: SendSite
 ) -> Task | None:
-    from qtasks_lsp.features.lookup import task_by_function
-
+    """The task whose function a ``fn.add_task(...)`` call is made on, if any."""
+    if receiver_is_app(root, path, f"{site.receiver}.add_task", scan) is not False:
+        return None
     return task_by_function(root, state, path, str(site.receiver), "send")
 
 
@@ -220,7 +233,7 @@ def bad_arguments(
         for s in scan.sends
         if is_task_name(root, s, path, scan)
     ]
-    sites += [(s, _task_of_call(root, state, path, s)) for s in scan.calls]
+    sites += [(s, _task_of_call(root, state, path, scan, s)) for s in scan.calls]
     for site, task in sites:
         if task is None:
             continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -99,9 +100,10 @@ class _Lines:
 
     def __init__(self, source: str) -> None:
         self.lines = re.split(r"\r\n|\r|\n", source)
+        self.ascii = source.isascii()
 
     def column(self, line: int, byte_col: int) -> int:
-        if line - 1 >= len(self.lines):
+        if self.ascii or line - 1 >= len(self.lines):
             return byte_col
         text = self.lines[line - 1]
         if text.isascii():
@@ -111,6 +113,9 @@ class _Lines:
     def span(self, node: ast.AST) -> Span:
         line = node.lineno  # type: ignore[attr-defined]
         end_line = node.end_lineno or line  # type: ignore[attr-defined]
+        if self.ascii:
+            end = node.end_col_offset or 0  # type: ignore[attr-defined]
+            return Span(line, node.col_offset, end_line, end)  # type: ignore[attr-defined]
         return Span(
             line,
             self.column(line, node.col_offset),  # type: ignore[attr-defined]
@@ -167,6 +172,25 @@ class _Resolver:
         return None
 
 
+_LEAVES = (ast.expr_context, ast.Constant, ast.Name, ast.operator, ast.cmpop)
+
+
+def _nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a tree in source order, without the leaves no rule looks at."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        children: list[ast.AST] = []
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                children.extend(v for v in value if isinstance(v, ast.AST))
+            elif isinstance(value, ast.AST):
+                children.append(value)
+        stack.extend(c for c in reversed(children) if not isinstance(c, _LEAVES))
+
+
 def scan_source(path: Path, source: str, root: Path) -> FileScan:
     """Scan one file's text."""
     module, _ = pysource.module_name(path, root)
@@ -192,7 +216,7 @@ def scan_source(path: Path, source: str, root: Path) -> FileScan:
         ):
             result.routers[name] = f"{module}:{name}"
             resolver.locals[name] = result.routers[name]
-    for node in ast.walk(tree):
+    for node in _nodes(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             task = _task_def(node, path, resolver)
             if task is not None:
@@ -350,15 +374,22 @@ def _call(node: ast.Call, resolver: _Resolver, result: FileScan) -> None:
         return
     if not (isinstance(func, ast.Attribute) and func.attr == "add_task"):
         return
+    if receiver is None:
+        return
+    call = _site(node, resolver, "", "function", receiver)
+    result.calls.append(call)
     first = node.args[0] if node.args else None
-    if first is not None and _is_str(first) and receiver is not None:
-        site = _site(node, resolver, first.value, "positional", receiver)  # type: ignore[attr-defined]
-        site.span = resolver.lines.content(first)
-        site.arg_spans = site.arg_spans[1:]
-        site.positional -= 1
-        result.sends.append(site)
-    if receiver is not None:
-        result.calls.append(_site(node, resolver, "", "function", receiver))
+    if first is not None and _is_str(first):
+        result.sends.append(
+            attrs.evolve(
+                call,
+                name=first.value,  # type: ignore[attr-defined]
+                span=resolver.lines.content(first),
+                form="positional",
+                positional=call.positional - 1,
+                arg_spans=call.arg_spans[1:],
+            )
+        )
 
 
 def _site(

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from qtasks_lsp import catalogue as cat
-from qtasks_lsp import discovery, pysource, scan
+from qtasks_lsp import discovery, pysource, scan, scan_cache
 from qtasks_lsp.discovery import AppChoice
 from qtasks_lsp.errors import SetupError
 from qtasks_lsp.project import Project
@@ -63,19 +63,37 @@ class Root:
         """True when ``path`` lies in this root."""
         return path == self.path or self.path in path.parents
 
-    def scan_all(self, overrides: dict[Path, str]) -> None:
-        """Scan every Python file of the root (open buffers win over the disk)."""
+    def scan_all(
+        self,
+        overrides: dict[Path, str],
+        cache: dict[Path, scan_cache.Entry] | None = None,
+    ) -> dict[Path, scan_cache.Entry]:
+        """Scan every Python file of the root (open buffers win over the disk).
+
+        With a ``cache`` of earlier scans, a file whose size and modification
+        time are unchanged is not read again. Returns the entries for the next
+        cache.
+        """
         started = time.perf_counter()
         self.scans = {}
         self.scan_notes = []
+        entries: dict[Path, scan_cache.Entry] = {}
         for path in pysource.python_files(self.path, notes=self.scan_notes):
             resolved = path.resolve()
             text = overrides.get(resolved)
+            stamp = scan_cache.stamp(resolved) if cache is not None else None
+            kept = cache.get(resolved) if cache and stamp and text is None else None
+            if kept is not None and kept[:2] == stamp and self._same_module(kept[2]):
+                self.scans[resolved] = kept[2]
+                entries[resolved] = kept
+                continue
             if text is None:
                 text = pysource.read_source(path)
             if text is None:
                 continue
             self.scans[resolved] = scan.scan_source(resolved, text, self.path)
+            if stamp is not None:
+                entries[resolved] = (*stamp, self.scans[resolved])
         for path, text in overrides.items():
             if self.contains(path) and path not in self.scans:
                 self.scans[path] = scan.scan_source(path, text, self.path)
@@ -86,6 +104,11 @@ class Root:
             self.path,
             (time.perf_counter() - started) * 1000,
         )
+        return entries
+
+    def _same_module(self, file_scan: scan.FileScan) -> bool:
+        """True when a cached scan's module name still matches the layout."""
+        return pysource.module_name(file_scan.path, self.path)[0] == file_scan.module
 
     def rescan(self, path: Path, text: str | None) -> bool:
         """Scan one file again; True when what it declares changed."""

@@ -7,12 +7,13 @@ documentation. The edit replaces the whole string content, so names with
 dots or colons complete from any cursor position. At an empty first argument
 of ``<app>.add_task(`` the item inserts the quotes too. Long lists are
 filtered by what is typed (names that start with it first, then names that
-contain it), capped at 50 items, and marked incomplete, so that typing more
+contain it), capped at 25 items, and marked incomplete, so that typing more
 reaches every name.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from qtasks_lsp import cursor
+from qtasks_lsp import cursor, resolve
 from qtasks_lsp.catalogue import Catalogue, Task
 from qtasks_lsp.features import hover, lookup
 from qtasks_lsp.scan import FileScan
@@ -29,7 +30,7 @@ from qtasks_lsp.workspace import AppState, Root
 if TYPE_CHECKING:
     from qtasks_lsp.server import QTasksServer
 
-LIMIT = 50
+LIMIT = 25
 _EMPTY_CALL = re.compile(r"([\w.]*\w)\s*\.\s*add_task\s*\(\s*$")
 
 
@@ -53,22 +54,41 @@ def _detail(task: Task, root: Root) -> str:
 
 
 Candidate = tuple[AppState, Task, str]
-_cache: dict[tuple[int, ...], tuple[list[Catalogue], list[Candidate]]] = {}
 
 
-def _narrow(candidates: list[Candidate], typed: str) -> list[Candidate]:
+class Candidates:
+    """Every task name once, in rank order, with a sorted index for prefixes."""
+
+    def __init__(self, items: list[Candidate]) -> None:
+        self.items = items
+        self.sorted = sorted((c[2], rank) for rank, c in enumerate(items))
+        self.keys = [name for name, _ in self.sorted]
+
+    def starting(self, needle: str) -> list[int]:
+        """The ranks of the names that start with ``needle``."""
+        first = bisect.bisect_left(self.keys, needle)
+        last = bisect.bisect_right(self.keys, needle + "\U0010ffff")
+        return sorted(rank for _, rank in self.sorted[first:last])
+
+
+_cache: dict[tuple[int, ...], tuple[list[Catalogue], Candidates]] = {}
+
+
+def _narrow(candidates: Candidates, typed: str) -> list[Candidate]:
     """At most ``LIMIT`` names containing what is typed, those starting with it first."""
     needle = typed.lower()
-    starting = [c for c in candidates if c[2].startswith(needle)]
-    if len(starting) >= LIMIT:
-        return starting[:LIMIT]
-    containing = [
-        c for c in candidates if needle in c[2] and not c[2].startswith(needle)
-    ]
-    return (starting + containing)[:LIMIT]
+    ranks = candidates.starting(needle)
+    if len(ranks) < LIMIT:
+        chosen = set(ranks)
+        ranks += [
+            rank
+            for rank, c in enumerate(candidates.items)
+            if needle in c[2] and rank not in chosen
+        ]
+    return [candidates.items[rank] for rank in ranks[:LIMIT]]
 
 
-def _candidates(root: Root, path: Path | None) -> list[Candidate]:
+def _candidates(root: Root, path: Path | None) -> Candidates:
     """Every task name once, the document's app first; cached per set of catalogues.
 
     The cache keeps the catalogues it was built from alive, so their ids
@@ -86,9 +106,10 @@ def _candidates(root: Root, path: Path | None) -> list[Candidate]:
             if task.name not in seen:
                 seen.add(task.name)
                 found.append((state, task, task.name.lower()))
+    candidates = Candidates(found)
     _cache.clear()
-    _cache[key] = ([state.catalogue for state in states], found)
-    return found
+    _cache[key] = ([state.catalogue for state in states], candidates)
+    return candidates
 
 
 def _resolves_documentation(ls: QTasksServer) -> bool:
@@ -185,7 +206,7 @@ def _empty_argument(
     if after and after[0] not in "),\n\r":
         return False
     callee = match.group(1) + ".add_task"
-    return lookup.receiver_is_app(root, path, callee, file_scan) is not False
+    return resolve.receiver_is_app(root, path, callee, file_scan) is not False
 
 
 def completion(
@@ -208,7 +229,7 @@ def completion(
         quote = ""
         if (
             context.role == "positional"
-            and lookup.receiver_is_app(root, path, context.callee, file_scan) is False
+            and resolve.receiver_is_app(root, path, context.callee, file_scan) is False
         ):
             return None
     elif _empty_argument(root, path, lexed, offset, file_scan):
@@ -216,10 +237,9 @@ def completion(
     else:
         return None
     edit_range = lookup.range_of(ls, lexed, start, end)
-    candidates = _candidates(root, path)
-    incomplete = len(candidates) > LIMIT
-    if incomplete:
-        candidates = _narrow(candidates, typed)
+    everything = _candidates(root, path)
+    incomplete = len(everything.items) > LIMIT
+    candidates = _narrow(everything, typed) if incomplete else everything.items
     documented = not _resolves_documentation(ls)
     items = [
         _item(
@@ -237,7 +257,7 @@ def completion(
     return types.CompletionList(is_incomplete=incomplete, items=items)
 
 
-def resolve(ls: QTasksServer, item: types.CompletionItem) -> types.CompletionItem:
+def resolve_item(ls: QTasksServer, item: types.CompletionItem) -> types.CompletionItem:
     """Add the hover card to an item sent without one."""
     data = item.data if isinstance(item.data, dict) else {}
     for root in ls.roots.values():
@@ -256,4 +276,4 @@ def register(ls: QTasksServer) -> None:
         trigger_characters=['"', "'"], resolve_provider=True
     )
     ls.feature(types.TEXT_DOCUMENT_COMPLETION, options)(completion)
-    ls.feature(types.COMPLETION_ITEM_RESOLVE)(resolve)
+    ls.feature(types.COMPLETION_ITEM_RESOLVE)(resolve_item)

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import attrs
 from lsprotocol import types
 
-from qtasks_lsp import cursor
+from qtasks_lsp import cursor, resolve
 from qtasks_lsp.catalogue import Task
-from qtasks_lsp.scan import FileScan, Span
+from qtasks_lsp.scan import Span
 from qtasks_lsp.workspace import AppState, Root
 
 if TYPE_CHECKING:
@@ -92,46 +92,6 @@ def range_of(
     )
 
 
-def receiver_is_app(
-    root: Root, path: Path | None, callee: str, file_scan: FileScan | None = None
-) -> bool | None:
-    """Whether the receiver of ``x.add_task`` is an app: True, False, or None (unknown).
-
-    ``self`` and names that resolve to something else of the workspace (a task
-    function, a local variable) are not apps; names from outside the workspace
-    are unknown.
-    """
-    receiver = callee.rpartition(".")[0]
-    if not receiver:
-        return None
-    if receiver.split(".")[0] in ("self", "cls"):
-        return False
-    if file_scan is None:
-        file_scan = root.scans.get(path) if path else None
-    if file_scan is None:
-        return None
-    spec = qualify(file_scan, receiver)
-    if spec is None:
-        return None
-    if spec in root.app_specs():
-        return True
-    module = spec.partition(":")[0]
-    return False if root.has_module(module) else None
-
-
-def qualify(file_scan: FileScan, expression: str) -> str | None:
-    """``module:attr`` for a dotted name as seen from a file, through its imports."""
-    if expression in file_scan.apps:
-        return file_scan.apps[expression]
-    head, _, rest = expression.partition(".")
-    origin = file_scan.imports.get(head)
-    if origin is None:
-        return None if rest else f"{file_scan.module}:{expression}"
-    full = f"{origin}.{rest}" if rest else origin
-    module, _, attr = full.rpartition(".")
-    return f"{module}:{attr}" if module else None
-
-
 def at(ls: QTasksServer, uri: str, position: types.Position) -> Target | None:
     """The task name at a position, or None when the position names no task."""
     found = ls.app_for(uri)
@@ -145,12 +105,12 @@ def at(ls: QTasksServer, uri: str, position: types.Position) -> Target | None:
     context = cursor.context_at(lexed, offset)
     if context is not None:
         file_scan = ls.scan_of(uri)
-        if context.role == "positional" and not receiver_is_app(
+        if context.role == "positional" and not resolve.receiver_is_app(
             root, path, context.callee, file_scan
         ):
             return None
         literal = context.literal
-        owner = _receiver_app(root, file_scan, context.callee)
+        owner = resolve.receiver_app(root, file_scan, context.callee)
         if owner is not None:
             state, task = owner, owner.catalogue.get(context.value)
         else:
@@ -167,16 +127,6 @@ def at(ls: QTasksServer, uri: str, position: types.Position) -> Target | None:
     if lexed.literal_at(offset) is not None or lexed.in_comment(offset):
         return None
     return _function_target(root, state, path, lexed, offset)
-
-
-def _receiver_app(
-    root: Root, file_scan: FileScan | None, callee: str
-) -> AppState | None:
-    """The app a call is made on (``app`` in ``app.add_task``), when it is one."""
-    receiver = callee.rpartition(".")[0]
-    if not receiver or file_scan is None:
-        return None
-    return root.apps.get(qualify(file_scan, receiver) or "")
 
 
 def _find(
@@ -201,35 +151,10 @@ def _function_target(
     role = cursor.function_role(text, start, end)
     if role is None:
         return None
-    task = task_by_function(root, state, path, name, role)
+    task = resolve.task_by_function(root, state, path, name, role)
     if task is None:
         return None
     return Target(task.name, root, state, task, start, end, lexed)
-
-
-def task_by_function(
-    root: Root, state: AppState, path: Path, name: str, role: str
-) -> Task | None:
-    """The task whose function ``name`` is defined here (``def``) or sent (``send``)."""
-    if role == "def":
-        for app in root.ordered_apps(path):
-            task = app.catalogue.by_function(path, name)
-            if task is not None:
-                return task
-        return None
-    file_scan = root.scans.get(path)
-    spec = qualify(file_scan, name) if file_scan else None
-    if spec is None:
-        return None
-    module, _, func = spec.partition(":")
-    for app in root.ordered_apps(path):
-        for task in app.catalogue.tasks.values():
-            if task.func != func or task.file is None:
-                continue
-            task_scan = root.scans.get(task.file)
-            if task_scan is not None and task_scan.module == module:
-                return task
-    return None
 
 
 def span_range(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from qtasks_lsp import resolve
 from qtasks_lsp.features import definition, lookup
 from qtasks_lsp.scan import SendSite
 from qtasks_lsp.workspace import Root
@@ -24,7 +25,7 @@ def is_task_name(root: Root, site: SendSite, path: object) -> bool:
     """True when a send site's string is a task name (not data)."""
     if site.form == "keyword":
         return True
-    return bool(lookup.receiver_is_app(root, path, f"{site.receiver}.add_task"))  # type: ignore[arg-type]
+    return bool(resolve.receiver_is_app(root, path, f"{site.receiver}.add_task"))  # type: ignore[arg-type]
 
 
 def send_sites(root: Root, name: str) -> list[tuple[Path, SendSite]]:

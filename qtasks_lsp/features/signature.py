@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from qtasks_lsp import cursor
+from qtasks_lsp import cursor, resolve
 from qtasks_lsp.catalogue import Task
 from qtasks_lsp.features import lookup
 
@@ -56,7 +56,7 @@ def _call_task(
     root, state = found
     path = file_scan.path
     receiver = callee.rpartition(".")[0]
-    if lookup.receiver_is_app(root, path, callee, ls.scan_of(uri)):
+    if resolve.receiver_is_app(root, path, callee, ls.scan_of(uri)):
         literal = lexed.literal_at(_first_argument(lexed.text, paren))
         if literal is None:
             return None
@@ -66,7 +66,7 @@ def _call_task(
             if task is not None:
                 return task, True
         return None
-    task = lookup.task_by_function(root, state, path, receiver, "send")
+    task = resolve.task_by_function(root, state, path, receiver, "send")
     return (task, False) if task is not None else None
 
 
