@@ -47,6 +47,7 @@ async def initialize(
     spec: str,
     options: dict[str, Any] | None = None,
     encodings: list[str] | None = None,
+    more_folders: list[Path] | None = None,
 ) -> types.InitializeResult:
     """Initialize the server on one workspace folder with a client's capabilities.
 
@@ -72,7 +73,8 @@ async def initialize(
             capabilities=capabilities,
             root_uri=root.as_uri(),
             workspace_folders=[
-                types.WorkspaceFolder(uri=root.as_uri(), name=root.name)
+                types.WorkspaceFolder(uri=folder.as_uri(), name=folder.name)
+                for folder in [root, *(more_folders or [])]
             ],
             initialization_options=settings,
         )

@@ -136,3 +136,38 @@ async def test_inspect_app_names_the_apps_when_the_argument_matches_none(
         "No QTasks app 'nope:x' in this workspace; its apps are: `shop.app:app`."
     )
     assert result["app"] is None
+
+
+async def test_each_workspace_folder_answers_with_its_own_app(
+    client: LanguageClient, tmp_path: Path, spec: str
+) -> None:
+    """Two workspace folders (shop, worker): each document's names come from its app."""
+    shop = copy_example("shop", tmp_path / "shop")
+    worker = copy_example("worker", tmp_path / "worker")
+    await initialize(client, shop, spec, {"trusted": False}, more_folders=[worker])
+    checkout = shop / "shop" / "checkout.py"
+    main = worker / "src" / "worker" / "main.py"
+    shop_uri = open_file(client, checkout)
+    worker_uri = open_file(client, main)
+
+    in_shop = card(
+        await hover(client, shop_uri, position(checkout.read_text(), '"ping"', 2))
+    )
+    in_worker = card(
+        await hover(
+            client, worker_uri, position(main.read_text(), '"feeds:refresh", "', 3)
+        )
+    )
+    foreign = card(
+        await hover(
+            client,
+            worker_uri,
+            position(main.read_text(), '"media.transcode"', 3),
+        )
+    )
+
+    assert "- app: shop.app:app\n" in in_shop
+    assert "- app: worker.main:queue\n" in in_worker
+    assert "- app: worker.main:queue\n" in foreign
+    apps = {app["spec"] for app in (await status(client))["apps"]}
+    assert apps == {"shop.app:app", "worker.main:queue"}
