@@ -24,9 +24,6 @@ from qtasks_lsp import pysource
 logger = logging.getLogger(__name__)
 
 _IMPORT_LINE = re.compile(r"\s*(from\s+[\w.]+\s+)?import\s")
-SEND_KEYWORDS = frozenset(
-    {"priority", "timeout", "task_name", "trigger", "args", "kwargs"}
-)
 
 
 @attrs.define

@@ -16,6 +16,7 @@ from lsprotocol import types
 
 from qtasks_lsp.catalogue import Task
 from qtasks_lsp.features import lookup
+from qtasks_lsp.render import relative
 from qtasks_lsp.workspace import AppState, Root
 
 if TYPE_CHECKING:
@@ -129,21 +130,13 @@ def unknown_card(name: str, root: Root, state: AppState, markdown: bool) -> str:
     """The short card for a name the app does not have."""
     where = ""
     if state.choice.file is not None:
-        shown, _ = _where_path(state.choice.file, root)
-        where = f" ({shown})"
+        where = f" ({relative(str(state.choice.file), root.path)})"
     if markdown:
         return (
             f"**QTasks**: no such task `{name}` in app `{state.choice.spec}`{where}\n\n"
             f"- data: {provenance(root, state)}"
         )
     return f"QTasks: no such task {name} in app {state.choice.spec}{where}\ndata: {provenance(root, state)}"
-
-
-def _where_path(path: Any, root: Root) -> tuple[str, None]:
-    try:
-        return path.relative_to(root.path).as_posix(), None
-    except ValueError:
-        return str(path), None
 
 
 def wants_markdown(ls: QTasksServer) -> bool:
