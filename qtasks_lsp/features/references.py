@@ -1,7 +1,8 @@
 """``textDocument/references``: every place in the workspace that sends a task.
 
 From a task name (or the task's function name), the references are the
-task-name strings of every send site in the workspace that names the task,
+task-name strings of every send site in the workspace that sends the task to
+its app (a name another app also has is not counted for it),
 plus its declaration when the client asks for it.
 """
 
@@ -12,28 +13,26 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from qtasks_lsp import resolve
+from qtasks_lsp import checks
 from qtasks_lsp.features import definition, lookup
 from qtasks_lsp.scan import SendSite
-from qtasks_lsp.workspace import Root
+from qtasks_lsp.workspace import AppState, Root
 
 if TYPE_CHECKING:
     from qtasks_lsp.server import QTasksServer
 
 
-def is_task_name(root: Root, site: SendSite, path: object) -> bool:
-    """True when a send site's string is a task name (not data)."""
-    if site.form == "keyword":
-        return True
-    return bool(resolve.receiver_is_app(root, path, f"{site.receiver}.add_task"))  # type: ignore[arg-type]
-
-
-def send_sites(root: Root, name: str) -> list[tuple[Path, SendSite]]:
-    """Every send site of the root that names ``name``."""
+def send_sites(root: Root, name: str, app: AppState) -> list[tuple[Path, SendSite]]:
+    """Every send site of the root that sends ``name`` to ``app``."""
     found: list[tuple[Path, SendSite]] = []
     for path, file_scan in root.scans.items():
+        default = root.app_for(path)
         for site in file_scan.sends:
-            if site.name == name and is_task_name(root, site, path):
+            if site.name != name or default is None:
+                continue
+            if not checks.is_task_name(root, site, path, file_scan):
+                continue
+            if checks.send_app(root, file_scan, site, default) is app:
                 found.append((path, site))
     return found
 
@@ -51,8 +50,8 @@ def references(
     target = lookup.at(ls, params.text_document.uri, params.position)
     if target is None:
         return None
-    sites = send_sites(target.root, target.name)
-    locations = [_location(ls, p, s) for p, s in sites]  # type: ignore[arg-type]
+    sites = send_sites(target.root, target.name, target.app)
+    locations = [_location(ls, p, s) for p, s in sites]
     if params.context.include_declaration and target.task is not None:
         declared = definition.location(ls, target.task)
         if declared is not None:

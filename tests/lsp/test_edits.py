@@ -171,3 +171,25 @@ async def test_each_workspace_folder_answers_with_its_own_app(
     assert "- app: worker.main:queue\n" in foreign
     apps = {app["spec"] for app in (await status(client))["apps"]}
     assert apps == {"shop.app:app", "worker.main:queue"}
+
+
+async def test_references_count_only_sends_to_the_task_s_app(
+    client: LanguageClient, tmp_path: Path, spec: str
+) -> None:
+    """``s.add_task("jobs.run")`` goes to another app: not a reference of the task."""
+    root = tmp_path / "two"
+    shutil.copytree(PROJECTS / "sends_per_app", root)
+    await initialize(client, root, spec, {"trusted": False})
+    jobs = root / "pkg" / "jobs.py"
+    uri = open_file(client, jobs)
+
+    found = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position(jobs.read_text(), '"jobs.run"', 2),
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+
+    use = (root / "pkg" / "use.py").as_uri()
+    assert [(r.uri, r.range.start.line) for r in found] == [(use, 15)]
