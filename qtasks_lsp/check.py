@@ -19,7 +19,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from qtasks_lsp import catalogue as cat
 from qtasks_lsp import checks, inspector, project, scan_cache
 from qtasks_lsp.errors import InspectionError, SetupError
 from qtasks_lsp.workspace import AppState, Root
@@ -52,9 +51,6 @@ def _apply(state: AppState, running: Future[inspector.Outcome]) -> None:
             logger.info("traceback of the failed import:\n%s", exc.record["traceback"])
         return
     state.document = outcome.document
-    state.catalogue = cat.inspected(
-        state.choice.spec, outcome.document, state.catalogue
-    )
     state.set_state("ready")
 
 

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from qtasks_lsp import catalogue as cat
 from qtasks_lsp import inspector
 from qtasks_lsp.errors import InspectionError, SetupError
 from qtasks_lsp.render import sentence
@@ -169,11 +168,6 @@ class Scheduler:
         state.last_error = None
         state.last_inspection = time.time()
         state.loaded_files = {Path(p) for p in document.get("loaded_files") or []}
-        state.catalogue = cat.inspected(
-            state.choice.spec,
-            document,
-            state.catalogue if state.catalogue.origin == "source" else None,
-        )
         root.rebuild_static()
         state.set_state("ready")
         self.server.said = {

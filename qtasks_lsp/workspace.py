@@ -55,7 +55,9 @@ class Root:
     apps: dict[str, AppState] = attrs.Factory(dict)
     layers: list[tuple[dict[str, Any] | None, str]] = attrs.Factory(list)
     editor_python: str | None = None
-    generation: int = 0
+    generation: int = (
+        0  # bumped on every change to ``scans``; keys what derives from them
+    )
     scan_notes: list[str] = attrs.Factory(list)
     _specs: tuple[Any, set[str], set[str]] | None = None
 
@@ -173,11 +175,10 @@ class Root:
 
     def app_specs(self) -> set[str]:
         """Every app spec known from the scan and the settings."""
-        key = (id(self.scans), len(self.scans), self.generation, tuple(self.apps))
+        key = (self.generation, tuple(self.apps))
         if self._specs is None or self._specs[0] != key:
-            specs = {spec for s in self.scans.values() for spec in s.apps.values()}
             modules = {s.module for s in self.scans.values()}
-            self._specs = (key, specs | set(self.apps), modules)
+            self._specs = (key, self.scanned_app_specs() | set(self.apps), modules)
         return self._specs[1]
 
     def has_module(self, module: str) -> bool:
@@ -187,12 +188,13 @@ class Root:
         return module in self._specs[2]
 
     def rebuild_static(self) -> None:
-        """Recompute each app's source catalogue from the current scans."""
+        """Recompute each app's catalogue: from its last good inspection, if any,
+        with the positions of the current scans; else from the scans alone."""
         scans = list(self.scans.values())
         specs = self.app_specs()
         for state in self.apps.values():
             source = cat.static(state.choice.spec, scans, specs)
-            if state.catalogue.origin == "inspected" and state.document is not None:
+            if state.document is not None:
                 state.catalogue = cat.inspected(
                     state.choice.spec, state.document, source
                 )
