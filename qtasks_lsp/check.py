@@ -21,6 +21,7 @@ from typing import Any
 
 from qtasks_lsp import checks, inspector, project, scan_cache
 from qtasks_lsp.errors import InspectionError, SetupError
+from qtasks_lsp.render import relative
 from qtasks_lsp.workspace import AppState, Root
 
 logger = logging.getLogger(__name__)
@@ -54,16 +55,9 @@ def _apply(state: AppState, running: Future[inspector.Outcome]) -> None:
     state.set_state("ready")
 
 
-def _relative(path: Path, base: Path) -> str:
-    try:
-        return path.relative_to(base).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def _record(finding: checks.Finding, base: Path) -> dict[str, Any]:
     return {
-        "path": _relative(finding.path, base),
+        "path": relative(finding.path, base),
         "line": finding.span.line,
         "column": finding.span.col + 1,
         "end_line": finding.span.end_line,

@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from qtasks_lsp.catalogue import Catalogue, Task
-from qtasks_lsp.render import sentence
+from qtasks_lsp.render import relative, sentence
 from qtasks_lsp.resolve import qualify, receiver_is_app, task_by_function
 from qtasks_lsp.scan import FileScan, SendSite, Span
 from qtasks_lsp.workspace import AppState, Root
@@ -49,12 +49,7 @@ class Finding:
 def _app_label(root: Root, state: AppState) -> str:
     summary = (state.document or {}).get("app") or {}
     label = summary.get("Name") if isinstance(summary, dict) else None
-    where = ""
-    if state.choice.file is not None:
-        try:
-            where = f" ({state.choice.file.relative_to(root.path).as_posix()})"
-        except ValueError:
-            where = f" ({state.choice.file})"
+    where = f" ({relative(state.choice.file, root.path)})" if state.choice.file else ""
     return f"'{label or state.choice.spec}'{where}"
 
 
@@ -257,12 +252,7 @@ def duplicates(root: Root, state: AppState, path: Path) -> list[Finding]:
         first = state.catalogue.get(task.name)
         where = ""
         if first is not None and first.file is not None:
-            try:
-                where = (
-                    f" at {first.file.relative_to(root.path).as_posix()}:{first.line}"
-                )
-            except ValueError:
-                where = f" at {first.file}:{first.line}"
+            where = f" at {relative(first.file, root.path)}:{first.line}"
         message = (
             f"Task '{task.name}' is already defined in app {_app_label(root, state)}{where}; "
             "QTasks refuses to register a name twice."

@@ -16,6 +16,7 @@ import attrs
 
 from qtasks_lsp import pysource
 from qtasks_lsp.errors import SetupError
+from qtasks_lsp.render import relative
 
 logger = logging.getLogger(__name__)
 
@@ -89,14 +90,6 @@ def apps_in_file(
             )
         )
     return found
-
-
-def relative(path: Path, root: Path) -> str:
-    """A path relative to the root, or as it is when outside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def check_spec(spec: str) -> None:

@@ -13,14 +13,14 @@ from typing import Any
 TABLE_COLUMNS = ("name", "priority", "tags", "kind", "generator", "echo", "defined at")
 
 
-def relative(path: str | None, root: Path) -> str:
-    """A path relative to the root when it lies under it, else as given."""
+def relative(path: str | Path | None, root: Path) -> str:
+    """A path for display: relative to the root when it lies under it, else as given."""
     if not path:
         return "?"
     try:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        return path
+        return str(path)
 
 
 def task_row(task: dict[str, Any], root: Path) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from qtasks_lsp import discovery, pysource, scan, scan_cache
 from qtasks_lsp.discovery import AppChoice
 from qtasks_lsp.errors import SetupError
 from qtasks_lsp.project import Project
+from qtasks_lsp.render import relative
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ class Root:
                 text = overrides.get(path)
                 apps += discovery.apps_in_file(path, self.path, source=text)
             elif file_scan.mentions_app and file_scan.error:
-                shown = discovery.relative(path, self.path)
+                shown = relative(path, self.path)
                 notes.append(f"{shown} does not parse ({file_scan.error})")
         return apps, notes
 

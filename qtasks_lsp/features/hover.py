@@ -84,10 +84,7 @@ def card_lines(task: Task, root: Root, state: AppState) -> list[tuple[str, str]]
 def _where(task: Task, root: Root) -> tuple[str, str | None]:
     if task.file is None:
         return "unknown", None
-    try:
-        shown = task.file.relative_to(root.path).as_posix()
-    except ValueError:
-        shown = str(task.file)
+    shown = relative(task.file, root.path)
     line = f":{task.line}" if task.line else ""
     uri = task.file.as_uri() + (f"#L{task.line}" if task.line else "")
     return f"{shown}{line}", uri
@@ -130,7 +127,7 @@ def unknown_card(name: str, root: Root, state: AppState, markdown: bool) -> str:
     """The short card for a name the app does not have."""
     where = ""
     if state.choice.file is not None:
-        where = f" ({relative(str(state.choice.file), root.path)})"
+        where = f" ({relative(state.choice.file, root.path)})"
     if markdown:
         return (
             f"**QTasks**: no such task `{name}` in app `{state.choice.spec}`{where}\n\n"
