@@ -52,13 +52,10 @@ def _layers(
 async def _configure(ls: QTasksServer) -> None:
     roots = list(ls.roots.values())
     configured: Sequence[Any] = [None] * len(roots)
-    editor_python = ls.init_options.get("editorPython")
     for root in roots:
+        root.editor_python = _editor_python(ls)
         if root.project is None:
             root.layers = _layers(ls, None)
-            root.editor_python = (
-                editor_python if isinstance(editor_python, str) else None
-            )
             ls.setup_root(root, inspect=False)
     caps = ls.client_capabilities
     if caps and caps.workspace and caps.workspace.configuration and roots:
@@ -74,7 +71,6 @@ async def _configure(ls: QTasksServer) -> None:
             logger.debug("workspace/configuration failed", exc_info=True)
     for root, section in zip(roots, configured, strict=False):
         root.layers = _layers(ls, section)
-        root.editor_python = editor_python if isinstance(editor_python, str) else None
         ls.setup_root(root)
 
 
@@ -132,11 +128,23 @@ def _ensure_root(ls: QTasksServer, uri: str) -> Root | None:
         if (candidate / "pyproject.toml").is_file() or (candidate / ".git").exists():
             folder = candidate
             break
-    root = Root(path=folder)
+    return _add_root(ls, folder)
+
+
+def _add_root(ls: QTasksServer, path: Path) -> Root:
+    """A root that appeared after start: settings from what is known, then set up."""
+    root = Root(path=path.resolve())
     root.layers = _layers(ls, None)
+    root.editor_python = _editor_python(ls)
     ls.roots[root.path] = root
     ls.setup_root(root)
     return root
+
+
+def _editor_python(ls: QTasksServer) -> str | None:
+    """The interpreter the editor selected (``editorPython``), if it sent one."""
+    value = ls.init_options.get("editorPython")
+    return value if isinstance(value, str) else None
 
 
 def _rescan(ls: QTasksServer, uri: str) -> None:
@@ -250,10 +258,7 @@ def did_change_folders(
     for folder in params.event.added:
         path = ls.path_of(folder.uri)
         if path is not None and path not in ls.roots:
-            root = Root(path=path)
-            root.layers = _layers(ls, None)
-            ls.roots[path] = root
-            ls.setup_root(root)
+            _add_root(ls, path)
 
 
 def shutdown(ls: QTasksServer, params: Any) -> None:
